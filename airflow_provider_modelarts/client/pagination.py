@@ -4,7 +4,6 @@ Styles:
 
 * ``PAGE_INDEX``: query ``offset`` is a page number from 0, ``limit`` the page size (datasets, samples,
   import/export tasks, models, services: the SDK reference's "offset=1, limit=50 returns rows 51-100").
-* ``ROW_OFFSET``: query ``offset`` counts rows.
 * ``PAGE_NUMBER``: v1 ``page`` (from 1) and ``per_page``.
 * ``BODY_SEARCH``: v2 training searches, ``offset``/``limit`` in the JSON body, counted in rows.
 
@@ -37,7 +36,6 @@ class PageStyle:
 
 
 PAGE_INDEX = PageStyle("page_index", "offset", "limit", "page", 0)
-ROW_OFFSET = PageStyle("row_offset", "offset", "limit", "row", 0)
 PAGE_NUMBER = PageStyle("page_number", "page", "per_page", "page", 1)
 BODY_SEARCH = PageStyle("body_search", "offset", "limit", "row", 0, in_body=True)
 
