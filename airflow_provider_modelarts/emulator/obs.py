@@ -1,0 +1,170 @@
+"""The emulator's OBS: moto's S3 server in process, plus a small boto3-backed store used by the handlers.
+
+esdk-obs-python talks to it with path-style v2/v4 signatures (an IP address as ``server`` forces path style);
+moto accepts any credentials. Multipart parts down to 100 KiB work, as on real OBS, because
+``S3_UPLOAD_PART_MIN_SIZE`` is set to 102400 before moto is first imported (an explicit environment value wins).
+
+moto keeps its buckets in process-wide memory: two stores in one process see the same buckets.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+DEFAULT_REGION = "cn-north-4"
+_MISSING = {"404", "NoSuchKey", "NoSuchBucket", "NotFound"}
+
+
+class ObsStore:
+    """An S3-compatible object store on ``http://host:port``.
+
+    :param host: bind address (loopback by default).
+    :param port: TCP port; 0 picks a free one (read it back from :attr:`endpoint` / :attr:`port`).
+    :param region: region used for bucket creation (``LocationConstraint``) and signatures.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, region: str = DEFAULT_REGION) -> None:
+        os.environ.setdefault("S3_UPLOAD_PART_MIN_SIZE", "102400")
+        from moto.server import ThreadedMotoServer
+
+        werkzeug_logger = logging.getLogger("werkzeug")
+        if werkzeug_logger.level == logging.NOTSET:  # keep moto's per-request access log quiet
+            werkzeug_logger.setLevel(logging.WARNING)
+
+        self.region = region
+        self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+        self._server.start()
+        self.host, self.port = self._server.get_host_and_port()
+        self.endpoint = f"http://{self.host}:{self.port}"
+        self.client = self._make_client()
+
+    def _make_client(self) -> Any:
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            "s3", endpoint_url=self.endpoint, region_name=self.region,
+            aws_access_key_id="emulator", aws_secret_access_key="emulator",
+            config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2}),
+        )
+
+    def stop(self) -> None:
+        """Stop the server thread."""
+        self._server.stop()
+
+    # ---- buckets -----------------------------------------------------------------------------------------
+    def ensure_bucket(self, bucket: str) -> None:
+        """Create ``bucket`` (in :attr:`region`) unless it exists."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": self.region})
+        except ClientError as exc:
+            if _code(exc) not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                raise
+
+    def buckets(self) -> list[str]:
+        """Names of all buckets."""
+        return [b["Name"] for b in self.client.list_buckets().get("Buckets", [])]
+
+    def wipe(self) -> None:
+        """Delete every object of every bucket (the buckets stay)."""
+        for bucket in self.buckets():
+            for key in self.list(bucket):
+                self.delete(bucket, key)
+
+    # ---- objects -----------------------------------------------------------------------------------------
+    def put(self, bucket: str, key: str, data: bytes) -> None:
+        """Write an object.
+
+        :raises KeyError: when the bucket does not exist (as on OBS, buckets are not created implicitly).
+        """
+        with _missing_as_key_error(bucket, key):
+            self.client.put_object(Bucket=bucket, Key=key, Body=data)
+
+    def get(self, bucket: str, key: str) -> bytes:
+        """Read an object.
+
+        :raises KeyError: when the bucket or the object does not exist.
+        """
+        with _missing_as_key_error(bucket, key):
+            data = self.client.get_object(Bucket=bucket, Key=key)["Body"].read()
+        return bytes(data)
+
+    def exists(self, bucket: str, key: str) -> bool:
+        """Whether the object exists."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=bucket, Key=key)
+            return True
+        except ClientError as exc:
+            if _code(exc) in _MISSING:
+                return False
+            raise
+
+    def list(self, bucket: str, prefix: str = "") -> list[str]:
+        """All keys under ``prefix`` (every page), sorted; an unknown bucket has no keys."""
+        from botocore.exceptions import ClientError
+
+        keys: list[str] = []
+        try:
+            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+                keys.extend(item["Key"] for item in page.get("Contents", []))
+        except ClientError as exc:
+            if _code(exc) in _MISSING:
+                return []
+            raise
+        return keys
+
+    def delete(self, bucket: str, key: str) -> None:
+        """Delete an object (no error when it does not exist)."""
+        self.client.delete_object(Bucket=bucket, Key=key)
+
+    def download_to(self, bucket: str, key: str, local_path: str | os.PathLike[str]) -> None:
+        """Write an object to a local file, creating parent folders.
+
+        :raises KeyError: when the object does not exist.
+        """
+        if not self.exists(bucket, key):
+            raise KeyError(f"obs://{bucket}/{key}")
+        path = Path(local_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.client.download_file(bucket, key, str(path))
+
+    def upload_from(self, local_path: str | os.PathLike[str], bucket: str, key: str) -> None:
+        """Upload a local file (multipart when large).
+
+        :raises KeyError: when the bucket does not exist.
+        """
+        from boto3.exceptions import S3UploadFailedError
+
+        if bucket not in self.buckets():
+            raise KeyError(f"obs://{bucket}/ (no such bucket)")
+        try:
+            self.client.upload_file(str(local_path), bucket, key)
+        except S3UploadFailedError as exc:
+            raise KeyError(f"obs://{bucket}/{key}: {exc}") from None
+
+
+@contextmanager
+def _missing_as_key_error(bucket: str, key: str) -> Iterator[None]:
+    """Turn botocore's "no such bucket/key" errors into :class:`KeyError`."""
+    from botocore.exceptions import ClientError
+
+    try:
+        yield
+    except ClientError as exc:
+        if _code(exc) in _MISSING:
+            raise KeyError(f"obs://{bucket}/{key}") from None
+        raise
+
+
+def _code(exc: Any) -> str:
+    """The error code of a botocore ``ClientError``."""
+    return str(exc.response.get("Error", {}).get("Code", ""))
