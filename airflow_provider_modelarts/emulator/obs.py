@@ -20,6 +20,33 @@ DEFAULT_REGION = "cn-north-4"
 _MISSING = {"404", "NoSuchKey", "NoSuchBucket", "NotFound"}
 
 
+def _s3_only_server(base: type) -> type:
+    """A ``ThreadedMotoServer`` that routes every request to S3.
+
+    moto guesses the service of a request from its ``Authorization`` header, parsing it as a SigV4 credential
+    scope. An OBS/S3 v2 signature (``AWS ak:base64sig``) whose base64 text happens to hold four ``/`` splits
+    into five parts and is taken for a scope of some other service: about one request in a few hundred then
+    failed with a 500. This endpoint is OBS and nothing else, so the guess is skipped (moto 5.2.5 internals).
+    """
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    class S3Dispatcher(DomainDispatcherApplication):
+        def infer_service_region_host(self, environ: dict[str, Any], path: str) -> str:
+            return "s3.us-east-1.amazonaws.com"
+
+    class S3OnlyServer(base):  # type: ignore[misc, valid-type]
+        def _server_entry(self) -> None:
+            from moto.moto_server.threaded_moto_server import MotoRequestHandler
+
+            self._server = make_server(self._ip_address, self._port, S3Dispatcher(create_backend_app), True,
+                                       request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return S3OnlyServer
+
+
 class ObsStore:
     """An S3-compatible object store on ``http://host:port``.
 
@@ -37,7 +64,7 @@ class ObsStore:
             werkzeug_logger.setLevel(logging.WARNING)
 
         self.region = region
-        self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+        self._server = _s3_only_server(ThreadedMotoServer)(ip_address=host, port=port, verbose=False)
         self._server.start()
         self.host, self.port = self._server.get_host_and_port()
         self.endpoint = f"http://{self.host}:{self.port}"
