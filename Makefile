@@ -26,7 +26,7 @@ unit: venv
 test: venv lint unit
 
 demo: venv
-	$(BIN)/python -m airflow_provider_modelarts.demo
+	$(BIN)/python demo/run_demo.py
 
 emulator: venv
 	$(BIN)/python -m airflow_provider_modelarts.emulator

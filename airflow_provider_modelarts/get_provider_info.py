@@ -26,12 +26,18 @@ def get_provider_info() -> dict:
             {"integration-name": "Huawei Cloud OBS", "python-modules": ["airflow_provider_modelarts.hooks.obs"]},
         ],
         "operators": [
+            {"integration-name": "Huawei Cloud ModelArts",
+             "python-modules": ["airflow_provider_modelarts.operators.training"]},
             {"integration-name": "Huawei Cloud OBS", "python-modules": ["airflow_provider_modelarts.operators.obs"]},
         ],
         "sensors": [
+            {"integration-name": "Huawei Cloud ModelArts",
+             "python-modules": ["airflow_provider_modelarts.sensors.training"]},
             {"integration-name": "Huawei Cloud OBS", "python-modules": ["airflow_provider_modelarts.sensors.obs"]},
         ],
         "triggers": [
+            {"integration-name": "Huawei Cloud ModelArts",
+             "python-modules": ["airflow_provider_modelarts.triggers.modelarts"]},
             {"integration-name": "Huawei Cloud OBS", "python-modules": ["airflow_provider_modelarts.triggers.obs"]},
         ],
         "connection-types": [
@@ -118,5 +124,5 @@ def get_provider_info() -> dict:
                 },
             }
         ],
-        "extra-links": [],
+        "extra-links": ["airflow_provider_modelarts.links.modelarts.ModelArtsTrainingJobLink"],
     }

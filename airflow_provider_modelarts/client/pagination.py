@@ -5,7 +5,8 @@ Styles:
 * ``PAGE_INDEX``: query ``offset`` is a page number from 0, ``limit`` the page size (datasets, samples,
   import/export tasks, models, services: the SDK reference's "offset=1, limit=50 returns rows 51-100").
 * ``PAGE_NUMBER``: v1 ``page`` (from 1) and ``per_page``.
-* ``BODY_SEARCH``: v2 training searches, ``offset``/``limit`` in the JSON body, counted in rows.
+* ``BODY_SEARCH``: v2 training searches, ``offset``/``limit`` in the JSON body; ``offset`` is a page number
+  from 0 (what the official client documents for ``JobSearches.offset``; the SDK reference says rows).
 
 The style decides the position of the next page; the sync and async iterators share :func:`page_plan`.
 """
@@ -37,7 +38,7 @@ class PageStyle:
 
 PAGE_INDEX = PageStyle("page_index", "offset", "limit", "page", 0)
 PAGE_NUMBER = PageStyle("page_number", "page", "per_page", "page", 1)
-BODY_SEARCH = PageStyle("body_search", "offset", "limit", "row", 0, in_body=True)
+BODY_SEARCH = PageStyle("body_search", "offset", "limit", "page", 0, in_body=True)
 
 
 @dataclass(frozen=True)

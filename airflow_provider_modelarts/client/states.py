@@ -1,0 +1,181 @@
+"""State tables: for every resource kind, where its status is and which values mean what.
+
+This is the single place run-state logic lives. The sync waiter, the generic trigger and the sensors all
+classify through :func:`classify`; nothing else compares status strings.
+
+Classes of a status (see ``../shared/reference/modelarts-rest-api.md`` section 4 and the SDK reference 9.6):
+
+* ``running``: keep polling (including values that are unknown to the table: logged, then polled on);
+* ``success``: the wait is over and it went well;
+* ``failure``: terminal failure;
+* ``stopped``: terminal, stopped/killed/cancelled/terminated. A failure for a wait-until-done, and the success
+  of a wait that asked for the stop (``expect_stop=True``, as the terminate and stop operators do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+RUNNING, SUCCESS, FAILURE, STOPPED, UNKNOWN = "running", "success", "failure", "stopped", "unknown"
+
+#: v1 training job / version / visualization job codes (SDK reference section 9.6): (name, meaning, class).
+V1_STATUS_CODES: Mapping[int, tuple[str, str, str]] = {
+    0: ("JOBSTAT_UNKNOWN", "job status unknown", RUNNING),
+    1: ("JOBSTAT_INIT", "job initializing", RUNNING),
+    2: ("JOBSTAT_IMAGE_CREATING", "job image being created", RUNNING),
+    3: ("JOBSTAT_IMAGE_FAILED", "job image creation failed", FAILURE),
+    4: ("JOBSTAT_SUBMIT_TRYING", "job being submitted", RUNNING),
+    5: ("JOBSTAT_SUBMIT_FAILED", "job submission failed", FAILURE),
+    6: ("JOBSTAT_DELETE_FAILED", "job deletion failed", FAILURE),
+    7: ("JOBSTAT_WAITING", "job queued", RUNNING),
+    8: ("JOBSTAT_RUNNING", "job running", RUNNING),
+    9: ("JOBSTAT_KILLING", "job being cancelled", RUNNING),
+    10: ("JOBSTAT_COMPLETED", "job completed", SUCCESS),
+    11: ("JOBSTAT_FAILED", "job run failed", FAILURE),
+    12: ("JOBSTAT_KILLED", "job cancelled successfully", STOPPED),
+    13: ("JOBSTAT_CANCELED", "job cancelled", STOPPED),
+    14: ("JOBSTAT_LOST", "job lost", FAILURE),
+    15: ("JOBSTAT_SCALING", "job scaling out", RUNNING),
+    16: ("JOBSTAT_SUBMIT_MODEL_FAILED", "model submission failed", FAILURE),
+    17: ("JOBSTAT_DEPLOY_SERVICE_FAILED", "service deployment failed", FAILURE),
+    18: ("JOBSTAT_CHECK_INIT", "review job initializing", RUNNING),
+    19: ("JOBSTAT_CHECK_RUNNING", "review job running", RUNNING),
+    20: ("JOBSTAT_CHECK_RUNNING_COMPLETED", "review job completed", SUCCESS),
+    21: ("JOBSTAT_CHECK_FAILED", "review job failed", FAILURE),
+    22: ("MOUNT_FAILED", "mount failed", FAILURE),
+}
+
+
+def _v1_set(cls: str) -> frozenset[Any]:
+    return frozenset(code for code, (_, _, c) in V1_STATUS_CODES.items() if c == cls)
+
+
+@dataclass(frozen=True)
+class StateTable:
+    """How to read and classify one resource kind's status.
+
+    :param kind: resource kind name.
+    :param status_path: keys leading to the status in the resource's JSON (``("status", "phase")``).
+    :param running: / ``success`` / ``failure`` / ``stopped``: the value sets.
+    :param error_paths: where the service puts an error message for a failed resource.
+    :param meanings: optional human meanings of values (v1 codes).
+    """
+
+    kind: str
+    status_path: tuple[str, ...]
+    running: frozenset[Any]
+    success: frozenset[Any]
+    failure: frozenset[Any]
+    stopped: frozenset[Any] = frozenset()
+    error_paths: tuple[tuple[str, ...], ...] = ()
+    meanings: Mapping[Any, str] = field(default_factory=dict)
+
+    def status_of(self, resource: Mapping[str, Any] | None) -> Any:
+        value: Any = resource
+        for key in self.status_path:
+            if not isinstance(value, Mapping):
+                return None
+            value = value.get(key)
+        return value
+
+    def error_of(self, resource: Mapping[str, Any] | None) -> str | None:
+        for path in self.error_paths:
+            value: Any = resource
+            for key in path:
+                value = value.get(key) if isinstance(value, Mapping) else None
+            if value:
+                return str(value)
+        return None
+
+    def describe(self, status: Any) -> str:
+        meaning = self.meanings.get(status)
+        return f"{status} ({meaning})" if meaning else str(status)
+
+
+TABLES: dict[str, StateTable] = {
+    t.kind: t
+    for t in (
+        StateTable("training_v2", ("status", "phase"),
+                   running=frozenset({"Creating", "Pending", "Running", "Terminating"}),
+                   success=frozenset({"Completed"}), failure=frozenset({"Failed", "Abnormal"}),
+                   stopped=frozenset({"Terminated"})),
+        StateTable("training_v1", ("status",), running=_v1_set(RUNNING), success=_v1_set(SUCCESS),
+                   failure=_v1_set(FAILURE), stopped=_v1_set(STOPPED),
+                   meanings={c: f"{n}: {m}" for c, (n, m, _) in V1_STATUS_CODES.items()}),
+        # A visualization job is "done" when it is up and serving (8 running).
+        StateTable("visualization_job", ("status",),
+                   running=_v1_set(RUNNING) - {8}, success=_v1_set(SUCCESS) | {8}, failure=_v1_set(FAILURE),
+                   stopped=_v1_set(STOPPED),
+                   meanings={c: f"{n}: {m}" for c, (n, m, _) in V1_STATUS_CODES.items()}),
+        StateTable("import_task", ("status",), running=frozenset({"QUEUING", "STARTING", "RUNNING"}),
+                   success=frozenset({"COMPLETED"}), failure=frozenset({"FAILED", "NOT_EXIST"}),
+                   error_paths=(("error_msg",),)),
+        StateTable("export_task", ("status",), running=frozenset({"INIT", "RUNNING"}),
+                   success=frozenset({"SUCCESSED", "SUCCEEDED", "COMPLETED"}), failure=frozenset({"FAILED"}),
+                   error_paths=(("error_msg",),)),
+        StateTable("dataset_version", ("status",), running=frozenset({0, 2}), success=frozenset({1}),
+                   failure=frozenset({4}), stopped=frozenset({3}), error_paths=(("message",),),
+                   meanings={0: "creating", 1: "normal", 2: "deleting", 3: "deleted", 4: "error"}),
+        StateTable("dataset", ("status",), running=frozenset({0, 2, 5, 6, 7, 8}), success=frozenset({1}),
+                   failure=frozenset({4}), stopped=frozenset({3}),
+                   meanings={0: "creating", 1: "normal", 2: "deleting", 3: "deleted", 4: "abnormal",
+                             5: "synchronizing", 6: "releasing a version", 7: "switching versions", 8: "importing"}),
+        StateTable("model", ("model_status",), running=frozenset({"publishing", "building"}),
+                   success=frozenset({"published"}), failure=frozenset({"failed", "building_failed"}),
+                   error_paths=(("error_msg",), ("health", "error_msg"))),
+        # Deploy waits for running (real-time, edge) or finished (batch); concerning is degraded, not done.
+        StateTable("service", ("status",),
+                   running=frozenset({"deploying", "concerning", "pending", "waiting", "stopping", "deleting"}),
+                   success=frozenset({"running", "finished"}), failure=frozenset({"failed"}),
+                   stopped=frozenset({"stopped"}), error_paths=(("error_msg",),)),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The classification of one observation. ``done`` ends a wait; ``ok`` says how it ended."""
+
+    kind: str
+    status: Any
+    state: str
+    message: str
+
+    @property
+    def done(self) -> bool:
+        return self.state in (SUCCESS, FAILURE, STOPPED)
+
+
+def table(kind: str) -> StateTable:
+    try:
+        return TABLES[kind]
+    except KeyError:
+        raise ValueError(f"unknown resource kind {kind!r}; known: {', '.join(sorted(TABLES))}") from None
+
+
+def classify(kind: str, resource: Mapping[str, Any] | None, *, expect_stop: bool = False) -> Verdict:
+    """Classify a resource's current status.
+
+    :param kind: a key of :data:`TABLES`.
+    :param resource: the resource JSON as the service returned it.
+    :param expect_stop: a stop/terminate was asked for: ``stopped`` counts as success.
+    """
+    t = table(kind)
+    status = t.status_of(resource)
+    if status in t.success:
+        state = SUCCESS
+    elif status in t.failure:
+        state = FAILURE
+    elif status in t.stopped:
+        state = SUCCESS if expect_stop else STOPPED
+    elif status in t.running:
+        state = RUNNING
+    else:
+        state = UNKNOWN
+    message = f"{kind} status {t.describe(status)}"
+    error = t.error_of(resource)
+    if error and state in (FAILURE, STOPPED):
+        message += f": {error}"
+    return Verdict(kind, status, state, message)

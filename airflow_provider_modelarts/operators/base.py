@@ -1,0 +1,270 @@
+"""``ModelArtsResourceOperator``: the one shape every ModelArts operator follows.
+
+``execute``: build and validate the request (no remote call before the spec is valid) -> reattach to what an
+earlier try of this task instance created, or create -> push the stable XCom keys and the console link ->
+wait (sync poll, or defer to :class:`~airflow_provider_modelarts.triggers.modelarts.ModelArtsResourceTrigger`)
+-> return a compact summary.
+
+Idempotency (a retried task never creates a second billed resource):
+
+1. the remote ids are saved in the task state store (Airflow 3.3+ ``context["task_state_store"]``) right
+   after the create;
+2. when the store is unavailable or empty (the worker died between create and save), an O(1) lookup by the
+   deterministic name derived from dag_id, task_id, run_id and map_index finds it;
+3. a resource found that way is reattached to when it is running or succeeded (``action_if_exists``:
+   ``reattach`` default, ``fail``, ``new``); a failed one is replaced by a new create.
+
+A create whose outcome is unknown (a 5xx or a reset after the request went out) is reconciled by the same
+lookup before anything is created again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow.sdk import BaseOperator, conf
+from airflow.sdk.exceptions import AirflowException
+
+from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
+
+if TYPE_CHECKING:
+    from airflow.sdk.definitions.context import Context
+
+    from airflow_provider_modelarts.client.waiter import WaitOutcome
+    from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
+
+ACTIONS_IF_EXISTS = ("reattach", "fail", "new")
+
+
+def run_key(context: Mapping[str, Any]) -> str:
+    """A short stable hash of dag_id, task_id, run_id and map_index: one task instance, every try."""
+    ti = context["ti"]
+    raw = f"{ti.dag_id}|{ti.task_id}|{ti.run_id}|{getattr(ti, 'map_index', -1)}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12]
+
+
+def deterministic_name(context: Mapping[str, Any], *, max_len: int = 64) -> str:
+    """``<task_id>-<run key>``, restricted to letters, digits, ``_`` and ``-`` (ModelArts name rules)."""
+    key = run_key(context)
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", context["ti"].task_id).strip("-") or "airflow"
+    return f"{stem[: max_len - len(key) - 1]}-{key}"
+
+
+class ModelArtsResourceOperator(BaseOperator):
+    """Base of the operators that create a ModelArts resource and wait for it.
+
+    Subclasses set ``resource_kind`` and implement :meth:`prepare`, :meth:`create` and :meth:`find_existing`;
+    they may override :meth:`finish` (the return value) and :meth:`push_ids`.
+
+    :param modelarts_conn_id: the ``modelarts`` connection.
+    :param wait_for_completion: wait until the resource is done.
+    :param poll_interval: seconds between status polls.
+    :param max_wait: seconds to wait at most; then the resource is stopped (when it can be) and the task fails.
+    :param deferrable: free the worker while waiting (default ``[operators] default_deferrable``).
+    :param action_if_exists: what to do when an earlier try of this task instance created the resource:
+        ``reattach`` (wait on it), ``fail``, or ``new`` (create another one).
+    :param stream_logs: copy the remote log into the task log while waiting.
+    :param poll_error_budget: consecutive transient polling errors tolerated before failing.
+    """
+
+    resource_kind: ClassVar[str] = ""
+    expect_stop: ClassVar[bool] = False
+    template_fields: Sequence[str] = ("modelarts_conn_id",)
+    ui_color = "#fde2e2"
+
+    def __init__(self, *, modelarts_conn_id: str = DEFAULT_CONN_ID, wait_for_completion: bool = True,
+                 poll_interval: float = 30.0, max_wait: float | None = None,
+                 deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
+                 action_if_exists: str = "reattach", stream_logs: bool = True, poll_error_budget: int = 10,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if action_if_exists not in ACTIONS_IF_EXISTS:
+            raise ValueError(f"action_if_exists must be one of {ACTIONS_IF_EXISTS}, got {action_if_exists!r}")
+        self.modelarts_conn_id = modelarts_conn_id
+        self.wait_for_completion = wait_for_completion
+        self.poll_interval = float(poll_interval)
+        self.max_wait = max_wait
+        self.deferrable = deferrable
+        self.action_if_exists = action_if_exists
+        self.stream_logs = stream_logs
+        self.poll_error_budget = poll_error_budget
+        self.remote_ids: dict[str, Any] | None = None
+
+    @cached_property
+    def hook(self) -> ModelArtsHook:
+        from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
+
+        return ModelArtsHook(self.modelarts_conn_id)
+
+    # ---- to implement ---------------------------------------------------------------------------------------
+    def prepare(self, context: Context) -> dict[str, Any]:
+        """Build and validate the request body from the rendered arguments. No remote call here."""
+        raise NotImplementedError
+
+    def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        """Create the resource; return its ids."""
+        raise NotImplementedError
+
+    def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
+        """O(1) lookup of what an earlier try created (by the deterministic name); its ids or None."""
+        raise NotImplementedError
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        """Push the stable XCom keys and persist the console link."""
+        for key, value in ids.items():
+            context["ti"].xcom_push(key=key, value=value)
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        """The task's return value after a successful wait."""
+        return {**outcome.ids, "status": outcome.status, **outcome.summary}
+
+    # ---- the machinery -------------------------------------------------------------------------------------
+    @property
+    def state_store_key(self) -> str:
+        return f"modelarts_{self.resource_kind}_ids"
+
+    def _current(self, ids: Mapping[str, Any]) -> Any:
+        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
+        from airflow_provider_modelarts.client.resources import spec_for
+        from airflow_provider_modelarts.client.states import classify
+
+        try:
+            resource = self.hook.call(spec_for(self.resource_kind).get(ids))
+        except ModelArtsNotFoundError:
+            return None
+        return classify(self.resource_kind, resource)
+
+    def reattach_or_create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        from airflow_provider_modelarts.client.states import FAILURE, STOPPED
+
+        store = context.get("task_state_store")
+        if self.action_if_exists != "new":
+            ids = (store.get(self.state_store_key) if store is not None else None) or \
+                self.find_existing(context, body)
+            if ids:
+                verdict = self._current(ids)
+                if verdict is not None and verdict.state not in (FAILURE, STOPPED):
+                    if self.action_if_exists == "fail":
+                        raise AirflowException(f"{self.resource_kind} {ids} was already created by an earlier try of "
+                                               f"this task ({verdict.message}); action_if_exists='fail'.")
+                    self.log.info("Reattaching to %s %s created by an earlier try (%s)", self.resource_kind, ids,
+                                  verdict.message)
+                    return dict(ids)
+                if verdict is not None:
+                    self.log.info("The earlier %s %s ended (%s); creating a new one", self.resource_kind, ids,
+                                  verdict.message)
+        ids = self._create_reconciled(context, body)
+        if store is not None:
+            store.set(self.state_store_key, ids)
+        self.log.info("Created %s %s", self.resource_kind, ids)
+        return ids
+
+    def _create_reconciled(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        """Create; after an ambiguous failure look the resource up by name before creating again."""
+        from airflow_provider_modelarts.client.errors import ModelArtsAmbiguousError
+
+        policy = self.hook.client.policy
+        for attempt in range(policy.max_retries + 1):
+            try:
+                return self.create(context, body)
+            except ModelArtsAmbiguousError as exc:
+                if attempt == policy.max_retries:
+                    raise
+                self.log.warning("Outcome of the create is unknown (%s); looking it up before retrying", exc)
+                found = self.find_existing(context, body)
+                if found:
+                    return found
+                time.sleep(policy.backoff_delay(attempt))
+        raise AssertionError("unreachable")
+
+    def execute(self, context: Context) -> Any:
+        body = self.prepare(context)
+        ids = self.reattach_or_create(context, body)
+        self.remote_ids = dict(ids)
+        self.push_ids(context, ids)
+        if not self.wait_for_completion:
+            return dict(ids)
+        return self.wait(context, ids)
+
+    def _waiter(self, ids: Mapping[str, Any], deadline: float | None, log_cursor: int = 0) -> Any:
+        from airflow_provider_modelarts.client.waiter import Waiter
+
+        return Waiter(self.resource_kind, ids, poll_interval=self.poll_interval, deadline=deadline,
+                      expect_stop=self.expect_stop, stream_logs=self.stream_logs, log_cursor=log_cursor,
+                      error_budget=self.poll_error_budget, emit=self.log.info)
+
+    def wait(self, context: Context, ids: Mapping[str, Any]) -> Any:
+        """Wait for the resource: check once, then poll here or defer to the trigger."""
+        from airflow_provider_modelarts.client.waiter import poll_once, wait_sync
+
+        deadline = time.time() + self.max_wait if self.max_wait else None
+        waiter = self._waiter(ids, deadline)
+        if not self.deferrable:
+            return self.complete(context, wait_sync(self.hook.client, waiter))
+        outcome, _, _ = poll_once(self.hook.client, waiter)
+        if outcome is not None:
+            return self.complete(context, outcome)
+        from airflow_provider_modelarts.triggers.modelarts import ModelArtsResourceTrigger
+
+        self.defer(
+            trigger=ModelArtsResourceTrigger(
+                kind=self.resource_kind, ids=dict(waiter.ids), modelarts_conn_id=self.modelarts_conn_id,
+                poll_interval=self.poll_interval, deadline=deadline, expect_stop=self.expect_stop,
+                stream_logs=self.stream_logs, log_cursor=waiter.log_cursor, error_budget=self.poll_error_budget),
+            method_name="execute_complete",
+        )
+
+    def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> Any:
+        """Resume after the trigger: only the event is used."""
+        from airflow_provider_modelarts.client.waiter import WaitOutcome
+
+        if not event:
+            raise AirflowException("The ModelArts trigger sent no event.")
+        if event.get("status") == "error":
+            self.remote_ids = dict(event.get("ids") or {})
+            raise AirflowException(f"Waiting for {event.get('kind')} {event.get('ids')} failed: {event['message']}")
+        outcome = WaitOutcome.from_event(event)
+        self.remote_ids = dict(outcome.ids)
+        return self.complete(context, outcome)
+
+    def complete(self, context: Context, outcome: WaitOutcome) -> Any:
+        """Turn the outcome into the task's result, or its failure."""
+        from airflow_provider_modelarts.client.states import SUCCESS
+        from airflow_provider_modelarts.client.waiter import TIMEOUT
+
+        if outcome.state == TIMEOUT:
+            stopped = self.stop_remote(reason=f"max_wait of {self.max_wait}s exceeded")
+            raise AirflowException(f"{outcome.message}; " + ("it was stopped." if stopped else "it cannot be "
+                                                               "stopped and keeps running remotely."))
+        if outcome.state != SUCCESS:
+            raise AirflowException(self.failure_message(outcome))
+        return self.finish(context, outcome)
+
+    def failure_message(self, outcome: WaitOutcome) -> str:
+        text = f"{self.resource_kind} {outcome.ids} ended {outcome.state}: {outcome.message}"
+        if outcome.log_tail:
+            text += "\nLast log lines:\n" + "\n".join(outcome.log_tail[-20:])
+        return text
+
+    def stop_remote(self, *, reason: str) -> bool:
+        """Stop the remote resource when this kind can be stopped. True when a stop was sent."""
+        from airflow_provider_modelarts.client.resources import spec_for
+
+        spec = spec_for(self.resource_kind)
+        if not self.remote_ids or spec.stop is None:
+            return False
+        try:
+            self.hook.call(spec.stop(self.remote_ids))
+        except Exception as exc:  # already finished, gone...: say so, do not hide the original failure
+            self.log.warning("Could not stop %s %s (%s): %s", self.resource_kind, self.remote_ids, reason, exc)
+            return False
+        self.log.info("Stopped %s %s: %s", self.resource_kind, self.remote_ids, reason)
+        return True
+
+    def on_kill(self) -> None:
+        self.stop_remote(reason="the task was killed")

@@ -1,0 +1,108 @@
+"""``ModelArtsResourceTrigger``: the one async waiter for every ModelArts resource kind.
+
+Driven by the state tables through :class:`~airflow_provider_modelarts.client.waiter.Waiter`, it polls with the
+async client, streams the log into the triggerer's task log (each line once; the cursor travels in the event
+so the operator never prints a line twice), and yields exactly one event with the outcome. When a user marks
+the deferred task failed/success or clears it (Airflow 3.3+ ``on_kill``), it stops the remote resource.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from airflow.triggers.base import BaseTrigger, TriggerEvent
+
+from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
+
+
+class ModelArtsResourceTrigger(BaseTrigger):
+    """Wait for a ModelArts resource to reach a terminal status.
+
+    :param kind: resource kind (``training_v2``, ``training_v1``, ``import_task``, ``export_task``,
+        ``dataset_version``, ``model``, ``service``, ``visualization_job`` ...).
+    :param ids: the resource's ids, e.g. ``{"training_job_id": "..."}``.
+    :param modelarts_conn_id: the connection (read in the triggerer with ``aget_connection``).
+    :param poll_interval: seconds between polls.
+    :param deadline: epoch seconds after which the wait ends with a ``timeout`` event (None: no limit).
+    :param expect_stop: a stop was requested; a stopped resource counts as success.
+    :param stream_logs: follow the remote log into the task log.
+    :param log_cursor: where the log was read up to before deferring.
+    :param error_budget: consecutive transient polling errors tolerated.
+    :param stop_on_kill: stop the remote resource when the deferred task is killed by a user.
+    """
+
+    def __init__(self, kind: str, ids: dict[str, Any], modelarts_conn_id: str = DEFAULT_CONN_ID,
+                 poll_interval: float = 30.0, deadline: float | None = None, expect_stop: bool = False,
+                 stream_logs: bool = True, log_cursor: int = 0, error_budget: int = 10,
+                 stop_on_kill: bool = True) -> None:
+        super().__init__()
+        self.kind = kind
+        self.ids = dict(ids)
+        self.modelarts_conn_id = modelarts_conn_id
+        self.poll_interval = float(poll_interval)
+        self.deadline = deadline
+        self.expect_stop = expect_stop
+        self.stream_logs = stream_logs
+        self.log_cursor = int(log_cursor)
+        self.error_budget = int(error_budget)
+        self.stop_on_kill = stop_on_kill
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return (f"{type(self).__module__}.{type(self).__qualname__}", {
+            "kind": self.kind, "ids": self.ids, "modelarts_conn_id": self.modelarts_conn_id,
+            "poll_interval": self.poll_interval, "deadline": self.deadline, "expect_stop": self.expect_stop,
+            "stream_logs": self.stream_logs, "log_cursor": self.log_cursor, "error_budget": self.error_budget,
+            "stop_on_kill": self.stop_on_kill,
+        })
+
+    async def _client(self) -> Any:
+        from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
+
+        return await ModelArtsHook(self.modelarts_conn_id).get_async_client()
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        from airflow_provider_modelarts.client.waiter import TRANSIENT_ERRORS, Waiter
+
+        waiter = Waiter(self.kind, self.ids, poll_interval=self.poll_interval, deadline=self.deadline,
+                        expect_stop=self.expect_stop, stream_logs=self.stream_logs, log_cursor=self.log_cursor,
+                        error_budget=self.error_budget, emit=self.log.info)
+        try:
+            async with await self._client() as client:
+                resource: dict[str, Any] | None = None
+                while True:
+                    try:
+                        resource = await client.call(waiter.get_request())
+                    except TRANSIENT_ERRORS as exc:
+                        await asyncio.sleep(waiter.on_error(exc))
+                        continue
+                    log_req = waiter.log_request()
+                    if log_req is not None:
+                        try:
+                            waiter.on_log(await client.call(log_req))
+                        except TRANSIENT_ERRORS as exc:
+                            self.log.info("could not read the log this time: %s", exc)
+                    outcome = waiter.on_resource(resource or {})
+                    if outcome is None and waiter.timed_out(time.time()):
+                        outcome = waiter.timeout_outcome(resource)
+                    if outcome is not None:
+                        yield TriggerEvent(outcome.to_event())
+                        return
+                    await asyncio.sleep(waiter.next_sleep(time.time()))
+        except Exception as exc:  # the operator decides: the event carries the error
+            yield TriggerEvent({"status": "error", "kind": self.kind, "ids": self.ids,
+                                "message": f"{type(exc).__name__}: {exc}", "log_cursor": waiter.log_cursor,
+                                "log_tail": list(waiter.tail)})
+
+    async def on_kill(self) -> None:
+        """Stop the remote resource (Airflow 3.3+: the user marked the deferred task failed/success or cleared it)."""
+        from airflow_provider_modelarts.client.resources import spec_for
+
+        spec = spec_for(self.kind)
+        if not self.stop_on_kill or spec.stop is None:
+            return
+        async with await self._client() as client:
+            await client.call(spec.stop(self.ids))
+            self.log.info("Stopped %s %s because the task was killed", self.kind, self.ids)
