@@ -7,13 +7,8 @@ from typing import Any
 
 from airflow_provider_modelarts.client.config import ClientSettings
 from airflow_provider_modelarts.client.core import ClientCore, RawResponse
-from airflow_provider_modelarts.client.errors import (
-    ModelArtsAmbiguousError,
-    ModelArtsApiError,
-    ModelArtsConnectionError,
-)
 from airflow_provider_modelarts.client.request import ApiRequest
-from airflow_provider_modelarts.client.retry import TRANSIENT_STATUSES
+from airflow_provider_modelarts.client.retry import Attempts
 
 _TOKEN_LOCKS: dict[tuple[int, str], asyncio.Lock] = {}
 
@@ -50,33 +45,19 @@ class AsyncModelArtsClient(ClientCore):
 
     async def _send_prepared(self, method: str, url: str, headers: dict[str, str], body: bytes | None, kind: str,
                              *, idempotent: bool) -> RawResponse:
-        attempt = 0
+        """Send with the transient-failure retries of :class:`~.retry.Attempts` (no auth refresh here)."""
+        attempts = Attempts(self.policy, kind, url, idempotent=idempotent)
         while True:
             self.request_counts[kind] += 1
             try:
                 resp = await self._http(method, url, headers, body)
             except self._httpx.TransportError as exc:
-                decision = self.policy.on_connection_error(attempt=attempt, idempotent=idempotent,
-                                                           sent=self._was_sent(exc))
-                if decision.action == "ambiguous":
-                    raise ModelArtsAmbiguousError(kind, exc) from None
-                if decision.action == "fail":
-                    raise ModelArtsConnectionError(f"ModelArts {kind}: no answer from {url.split('?')[0]} "
-                                                   f"after {attempt + 1} tries: {type(exc).__name__}") from None
-                await asyncio.sleep(decision.delay)
-                attempt += 1
+                await asyncio.sleep(attempts.after_exception(exc, sent=self._was_sent(exc)))
                 continue
-            if resp.status not in TRANSIENT_STATUSES:
+            delay = attempts.after_response(resp.status, resp.body, resp.headers)
+            if delay is None:
                 return resp
-            decision = self.policy.on_status(resp.status, attempt=attempt, idempotent=idempotent,
-                                             retry_after=resp.header("Retry-After"))
-            if decision.action == "ambiguous":
-                raise ModelArtsAmbiguousError(
-                    kind, ModelArtsApiError.from_response(resp.status, resp.body, resp.headers, kind)) from None
-            if decision.action == "fail":
-                return resp
-            await asyncio.sleep(decision.delay)
-            attempt += 1
+            await asyncio.sleep(delay)
 
     async def _token(self) -> str:
         assert self.token_auth is not None

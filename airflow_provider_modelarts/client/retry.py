@@ -63,3 +63,48 @@ class RetryPolicy:
         if attempt >= self.max_retries:
             return Decision("fail")
         return Decision("retry", self.backoff_delay(attempt))
+
+
+class Attempts:
+    """The tries of one request: the sync and async clients only send, sleep and ask this object what next.
+
+    :param policy: the retry rules. :param kind: the operation (for errors and counters).
+    :param url: where it goes (errors name it without the query). :param idempotent: safe to re-send.
+    """
+
+    def __init__(self, policy: RetryPolicy, kind: str, url: str, *, idempotent: bool) -> None:
+        self.policy = policy
+        self.kind = kind
+        self.url = url.split("?")[0]
+        self.idempotent = idempotent
+        self.attempt = 0
+
+    def after_response(self, status: int, body: bytes, headers: dict[str, str]) -> float | None:
+        """None: this answer is final (return it). A float: sleep that long, then send again."""
+        from airflow_provider_modelarts.client.errors import ModelArtsAmbiguousError, ModelArtsApiError
+
+        if status not in TRANSIENT_STATUSES:
+            return None
+        retry_after = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+        decision = self.policy.on_status(status, attempt=self.attempt, idempotent=self.idempotent,
+                                         retry_after=retry_after)
+        if decision.action == "ambiguous":
+            raise ModelArtsAmbiguousError(
+                self.kind, ModelArtsApiError.from_response(status, body, headers, self.kind)) from None
+        if decision.action == "fail":
+            return None
+        self.attempt += 1
+        return decision.delay
+
+    def after_exception(self, exc: BaseException, *, sent: bool) -> float:
+        """A connection failure: the delay before the next try, or the typed error raised."""
+        from airflow_provider_modelarts.client.errors import ModelArtsAmbiguousError, ModelArtsConnectionError
+
+        decision = self.policy.on_connection_error(attempt=self.attempt, idempotent=self.idempotent, sent=sent)
+        if decision.action == "ambiguous":
+            raise ModelArtsAmbiguousError(self.kind, exc) from None
+        if decision.action == "fail":
+            raise ModelArtsConnectionError(f"ModelArts {self.kind}: no answer from {self.url} after "
+                                           f"{self.attempt + 1} tries: {type(exc).__name__}") from None
+        self.attempt += 1
+        return decision.delay

@@ -13,13 +13,8 @@ import requests
 
 from airflow_provider_modelarts.client.config import ClientSettings
 from airflow_provider_modelarts.client.core import ClientCore, RawResponse
-from airflow_provider_modelarts.client.errors import (
-    ModelArtsAmbiguousError,
-    ModelArtsApiError,
-    ModelArtsConnectionError,
-)
 from airflow_provider_modelarts.client.request import ApiRequest
-from airflow_provider_modelarts.client.retry import TRANSIENT_STATUSES
+from airflow_provider_modelarts.client.retry import Attempts
 
 
 def _was_sent(exc: requests.RequestException) -> bool:
@@ -70,34 +65,19 @@ class ModelArtsClient(ClientCore):
 
     def _send_prepared(self, method: str, url: str, headers: dict[str, str], body: bytes | None, kind: str,
                        *, idempotent: bool) -> RawResponse:
-        """Send with the transient-failure retries (no auth refresh here)."""
-        attempt = 0
+        """Send with the transient-failure retries of :class:`~.retry.Attempts` (no auth refresh here)."""
+        attempts = Attempts(self.policy, kind, url, idempotent=idempotent)
         while True:
             self.request_counts[kind] += 1
             try:
                 resp = self._http(method, url, headers, body)
             except requests.RequestException as exc:
-                decision = self.policy.on_connection_error(attempt=attempt, idempotent=idempotent,
-                                                           sent=_was_sent(exc))
-                if decision.action == "ambiguous":
-                    raise ModelArtsAmbiguousError(kind, exc) from None
-                if decision.action == "fail":
-                    raise ModelArtsConnectionError(f"ModelArts {kind}: no answer from {url.split('?')[0]} "
-                                                   f"after {attempt + 1} tries: {type(exc).__name__}") from None
-                self._sleep(decision.delay)
-                attempt += 1
+                self._sleep(attempts.after_exception(exc, sent=_was_sent(exc)))
                 continue
-            if resp.status not in TRANSIENT_STATUSES:
+            delay = attempts.after_response(resp.status, resp.body, resp.headers)
+            if delay is None:
                 return resp
-            decision = self.policy.on_status(resp.status, attempt=attempt, idempotent=idempotent,
-                                             retry_after=resp.header("Retry-After"))
-            if decision.action == "ambiguous":
-                raise ModelArtsAmbiguousError(
-                    kind, ModelArtsApiError.from_response(resp.status, resp.body, resp.headers, kind)) from None
-            if decision.action == "fail":
-                return resp
-            self._sleep(decision.delay)
-            attempt += 1
+            self._sleep(delay)
 
     # ---- public ---------------------------------------------------------------------------------------------
     @property
