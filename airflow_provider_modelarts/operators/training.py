@@ -193,6 +193,7 @@ class ModelArtsCreateTrainingJobOperator(ModelArtsResourceOperator):
         self.volumes = volumes
         self.working_dir = working_dir
         self.local_code_dir = local_code_dir
+        self._job_name: str | None = None
 
     def prepare(self, context: Context) -> dict[str, Any]:
         from airflow_provider_modelarts.schemas import SpecError
@@ -208,6 +209,7 @@ class ModelArtsCreateTrainingJobOperator(ModelArtsResourceOperator):
         from airflow_provider_modelarts.client.api import training_v2
 
         job = self.hook.call(training_v2.create_job(body))
+        self._job_name = job["metadata"]["name"]
         return {"training_job_id": job["metadata"]["id"]}
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
@@ -217,12 +219,13 @@ class ModelArtsCreateTrainingJobOperator(ModelArtsResourceOperator):
         if not jobs:
             return None
         newest = max(jobs, key=lambda j: (j.get("metadata") or {}).get("create_time") or 0)
+        self._job_name = newest["metadata"]["name"]
         return {"training_job_id": newest["metadata"]["id"]}
 
     def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
         super().push_ids(context, ids)
-        job = self.hook.get_training_job(ids["training_job_id"])
-        context["ti"].xcom_push(key="training_job_name", value=job["metadata"]["name"])
+        name = self._job_name or self.hook.get_training_job(ids["training_job_id"])["metadata"]["name"]
+        context["ti"].xcom_push(key="training_job_name", value=name)
         ModelArtsTrainingJobLink.persist(context, region=self.hook.settings.region,
                                          training_job_id=ids["training_job_id"])
 
