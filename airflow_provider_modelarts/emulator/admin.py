@@ -4,7 +4,7 @@
 |---|---|---|
 | ``GET /_emulator/health`` | | ``{"status": "ok", "speed", "seed", "runner", "obs"}`` |
 | ``GET /_emulator/config`` | | endpoints, region, default and other identities, the whole identity configuration |
-| ``POST /_emulator/reset`` | ``{"obs": true}`` optional | forget resources, rules, tokens, log, faults (and OBS objects) |
+| ``POST /_emulator/reset`` | ``{"obs": true}`` optional | stop runner processes; forget resources, rules, tokens, log, faults (and OBS objects) |
 | ``GET /_emulator/requests`` | ``?kind=glob&status=201`` | ``{"requests": [log entries]}`` |
 | ``DELETE /_emulator/requests`` | | 204 |
 | ``GET /_emulator/requests/counts`` | | ``{kind: n}`` |

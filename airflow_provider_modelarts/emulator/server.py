@@ -167,5 +167,7 @@ class EmulatorServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving, then stop the runner's training processes (none is orphaned)."""
         self.httpd.shutdown()
         self.httpd.server_close()
+        self.emu.close()

@@ -206,9 +206,30 @@ class Emulator:
         counters[name] = counters.get(name, start - 1) + 1
         return int(counters[name])
 
-    def reset(self) -> None:
-        """Forget every resource, rule, token and logged request (identities stay)."""
+    def stop_runs(self) -> int:
+        """Terminate every runner-mode training process still going (see :func:`.runner.stop_all_runs`).
+
+        Called by :meth:`reset` and :meth:`close` so that no training subprocess outlives its job records or the
+        server. Returns how many were stopped.
+        """
+        from airflow_provider_modelarts.emulator.runner import stop_all_runs
+
+        return stop_all_runs(self)
+
+    def close(self) -> None:
+        """The emulator is shutting down: stop the runner processes (the HTTP server calls this on stop)."""
+        from airflow_provider_modelarts.emulator.runner import KILL_GRACE_SECONDS
+
         with self.lock:
+            self.stop_runs()
+            runs = list(self.extras.get("training_runs", {}).values())
+        for run in runs:  # outside the lock: a run finishing may need it
+            run.wait(KILL_GRACE_SECONDS + 2.0)
+
+    def reset(self) -> None:
+        """Forget every resource, rule, token and logged request (identities stay); runner processes are stopped."""
+        with self.lock:
+            self.stop_runs()
             self._stores.clear()
             self.outcomes.clear()
             self.request_log.clear()

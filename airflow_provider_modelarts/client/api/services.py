@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider_modelarts.client.pagination import PAGE_INDEX, Pager
@@ -45,7 +46,40 @@ def get_update_logs(service_id: str, update_time: int | None = None) -> ApiReque
     return ApiRequest("GET", f"{_svc(service_id)}/logs", "services.logs", query=[("update_time", update_time)])
 
 
+def get_events(service_id: str, *, event_type: str | None = None, start_time: int | None = None,
+               end_time: int | None = None, limit: int | None = None) -> ApiRequest:
+    """``GET .../events`` (``event_type`` normal | abnormal; times in epoch ms)."""
+    return ApiRequest("GET", f"{_svc(service_id)}/events", "services.events", query=[
+        ("event_type", event_type), ("start_time", start_time), ("end_time", end_time), ("limit", limit)])
+
+
+def list_specifications(infer_type: str | None = None) -> ApiRequest:
+    return ApiRequest("GET", f"{BASE}/specifications", "services.specifications", query=[("infer_type", infer_type)])
+
+
+def _infer_url(access_address: str, path: str) -> str:
+    return access_address.rstrip("/") + ("" if path in ("", "/") else "/" + path.lstrip("/"))
+
+
 def predict(access_address: str, payload: Any, path: str = "/") -> ApiRequest:
     """``POST {access_address}{path}`` with a JSON payload; the answer is the model's output."""
-    url = access_address.rstrip("/") + ("" if path in ("", "/") else "/" + path.lstrip("/"))
-    return ApiRequest("POST", url, "inference.predict", body=payload, idempotent=True)
+    return ApiRequest("POST", _infer_url(access_address, path), "inference.predict", body=payload, idempotent=True)
+
+
+@dataclass(frozen=True)
+class RawBodyRequest(ApiRequest):
+    """An :class:`ApiRequest` whose ``body`` is sent as raw bytes (file uploads), not as JSON."""
+
+    def body_bytes(self) -> bytes | None:
+        return None if self.body is None else bytes(self.body)
+
+
+def predict_file(access_address: str, content: bytes, filename: str, *, field: str = "images",
+                 path: str = "/", content_type: str = "application/octet-stream") -> ApiRequest:
+    """``POST {access_address}{path}`` with one file as ``multipart/form-data`` under the form field ``field``
+    (the model's input parameter name, ``images`` for the preset image models)."""
+    from urllib3.filepost import encode_multipart_formdata
+
+    body, multipart_type = encode_multipart_formdata({field: (filename, content, content_type)})
+    return RawBodyRequest("POST", _infer_url(access_address, path), "inference.predict", body=body,
+                          idempotent=True, headers={"Content-Type": multipart_type})

@@ -53,6 +53,12 @@ trigger is the environment variable ``MODELARTS_EMULATOR_OUTCOME`` in ``algorith
 * ``stuck``: Running for ever; ``slow``: Running 200 s (10x) then Completed;
 * ``create_failed``: Creating 2 s then Failed/CreateFailed (never runs).
 
+Placeholder model (non-runner mode): when a simulated job is first seen ``Completed`` (any read of it: detail,
+search, logs, metrics), the emulator writes ``model/config.json`` and ``model/customize_service.py`` (a
+``predict(data, model_dir)`` that echoes ``data.req_data`` as ``resp_data``, the model contract of
+:mod:`..runner`) into each OBS output that does not hold them yet, so a model can be imported from a simulated
+job's output (model import checks that the OBS directory holds objects). See :func:`write_placeholder_model`.
+
 Terminate: Terminating 2 s then Terminated. While Running, the simulated log of each task grows by one line per
 emulated second (``[worker-0] epoch 3/20 loss=0.8696``), so a client can stream it; ``current_size``/``full_size``
 are byte counts (at most the newest 5 MB are returned).
@@ -616,7 +622,68 @@ def _get(req: Request, emu: Emulator) -> JobRecord:
     rec = emu.store(str(req.project_id), COLLECTION).get(job_id)
     if rec is None:
         raise error(400, "ModelArts.2775", f"Training job (ID: {job_id}) not found.")
+    settle(emu, rec)
     return rec
+
+
+# ---- the placeholder model of a simulated job -------------------------------------------------------------------
+PLACEHOLDER_SERVICE = '''"""Placeholder model written by the ModelArts emulator for a simulated (non-runner) training job.
+
+It follows the emulator's model contract and echoes the request like the non-runner inference does:
+``{"meta": m, "data": {"req_data": r}}`` -> ``{"meta": m, "data": {"resp_data": r}}``.
+"""
+
+
+def predict(data, model_dir):
+    """Echo ``data.req_data`` as ``resp_data`` (the whole body when it has none)."""
+    meta = data.get("meta", {}) if isinstance(data, dict) else {}
+    inner = data.get("data") if isinstance(data, dict) else None
+    if isinstance(inner, dict) and "req_data" in inner:
+        return {"meta": meta, "data": {"resp_data": inner["req_data"]}}
+    return {"meta": meta, "data": {"resp_data": [data]}}
+'''
+
+
+def write_placeholder_model(emu: Emulator, rec: JobRecord) -> list[str]:
+    """Write ``model/config.json`` + ``model/customize_service.py`` into every OBS output of a simulated job.
+
+    Called once, when a simulated job is first seen Completed, so that importing a model from a training job's
+    output (which checks that the OBS directory holds objects) works without runner mode. Existing objects are
+    not overwritten. Outputs that cannot be written (no OBS, unknown bucket) are skipped.
+
+    :returns: the keys written.
+    """
+    import json
+
+    if emu.obs is None:
+        return []
+    config = json.dumps({"model_type": "emulator_placeholder", "runtime": "python3.7",
+                         "training_job_id": rec.job_id}).encode()
+    written: list[str] = []
+    for output in rec.job["algorithm"].get("outputs", []):
+        try:
+            bucket, key = split_obs_path(_channel_url(output))
+        except Exception:  # not an OBS channel: nothing to write
+            continue
+        prefix = key if not key or key.endswith("/") else key + "/"
+        for name, data in (("model/config.json", config), ("model/customize_service.py",
+                                                            PLACEHOLDER_SERVICE.encode())):
+            try:
+                if not emu.obs.exists(bucket, prefix + name):
+                    emu.obs.put(bucket, prefix + name, data)
+                    written.append(f"{bucket}/{prefix}{name}")
+            except KeyError:  # unknown bucket
+                break
+    return written
+
+
+def settle(emu: Emulator, rec: JobRecord) -> None:
+    """Apply what emulated time decided: a simulated job seen Completed writes its placeholder model (once)."""
+    if rec.run is not None or rec.extra.get("placeholder_written"):
+        return
+    if _phase(rec, emu.clock.now()) == COMPLETED:
+        rec.extra["placeholder_written"] = True
+        write_placeholder_model(emu, rec)
 
 
 def _user_name(req: Request) -> str:
@@ -859,6 +926,8 @@ def search_jobs(req: Request, emu: Emulator) -> Response:
     workspace = body.get("workspace_id") or "0"
     now = emu.clock.now()
     store = emu.store(str(req.project_id), COLLECTION)
+    for rec in store.values():
+        settle(emu, rec)
     rendered = [(rec, render(rec, now)) for rec in store.values()]
     total = len(rendered)
     hits = [(rec, item) for rec, item in rendered if item["metadata"]["workspace_id"] == workspace

@@ -1,0 +1,197 @@
+"""``ModelArtsMetricGateOperator``: promote a model or skip it, by a training metric against a threshold.
+
+A branching operator (in the spirit of SageMaker's condition step): it reads one metric of a training run, from the
+training job's metrics API, from a metrics JSON file in OBS (e.g. the ``metrics.json`` a training script writes
+into its output directory) or from a given dict (an upstream XCom), compares it with a threshold and continues
+with ``promote_task_ids`` when the comparison holds, with ``skip_task_ids`` otherwise (the others are skipped).
+Scheduled retraining ends in deployment: this is where a worse model is stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from airflow.providers.standard.operators.branch import BaseBranchOperator
+from airflow.sdk.exceptions import AirflowFailException
+
+from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
+
+if TYPE_CHECKING:
+    from airflow.sdk.definitions.context import Context
+
+COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
+}
+AGGREGATES: dict[str, Callable[[list[float]], float]] = {
+    "last": lambda v: v[-1], "first": lambda v: v[0], "max": max, "min": min, "mean": lambda v: sum(v) / len(v),
+}
+SOURCES = ("output", "api")
+
+
+def lookup(metrics: Any, name: str) -> Any:
+    """The value at ``name`` in ``metrics``; dots walk nested objects (``eval.r2``). None when absent."""
+    if isinstance(metrics, Mapping) and name in metrics:
+        return metrics[name]
+    value: Any = metrics
+    for part in name.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def reduce_value(value: Any, aggregate: str) -> float | None:
+    """A number from a metric value: a number, a numeric string, or a series reduced by ``aggregate``."""
+    if isinstance(value, list | tuple):
+        numbers = [reduce_value(v, aggregate) for v in value]
+        series = [n for n in numbers if n is not None]
+        return AGGREGATES[aggregate](series) if series else None
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ModelArtsMetricGateOperator(BaseBranchOperator):
+    """Branch on ``<metric> <comparison> <threshold>``.
+
+    :param metric: the metric name (templated); dots walk nested JSON (``eval.accuracy``).
+    :param threshold: the number to compare with (templated; numeric strings are accepted).
+    :param comparison: ``>``, ``>=`` (default), ``<``, ``<=``, ``==`` or ``!=`` (templated).
+    :param promote_task_ids: task id(s) to run when the comparison holds.
+    :param skip_task_ids: task id(s) to run otherwise (default none: everything downstream is skipped).
+    :param metrics: the metrics themselves, a dict or JSON text (templated; e.g. an upstream XCom), or
+    :param metrics_path: a metrics JSON file in OBS (``obs://bucket/key`` or ``/bucket/key``, templated), or
+    :param training_job_id: a v2 training job (templated), read through ``metrics_source``: ``output`` (default:
+        the JSON file ``metrics_file`` in the job's output directory ``training_output``, one GET of the job plus
+        one OBS read) or ``api`` (the job's metrics API of ``task``, a series reduced by ``aggregate``).
+    :param aggregate: how a series becomes one number: ``last`` (default), ``first``, ``max``, ``min``, ``mean``.
+    :param on_missing: ``fail`` (default: the task fails naming the metrics that exist) or ``skip`` (the skip
+        branch is taken).
+    :param modelarts_conn_id: the ``modelarts`` connection.
+
+    XCom: ``metric_value`` and ``gate_passed``. Arguments are checked before any remote call.
+    """
+
+    template_fields: Sequence[str] = ("metric", "threshold", "comparison", "metrics", "metrics_path",
+                                      "training_job_id", "metrics_file", "training_output", "modelarts_conn_id")
+    template_fields_renderers = {"metrics": "json"}
+    ui_color = "#e2f0fd"
+
+    def __init__(self, *, metric: str, threshold: float | str, promote_task_ids: str | Iterable[str],
+                 skip_task_ids: str | Iterable[str] | None = None, comparison: str = ">=", metrics: Any = None,
+                 metrics_path: str | None = None, training_job_id: str | None = None,
+                 metrics_source: str = "output", metrics_file: str = "metrics.json",
+                 training_output: str | None = None, task: str = "worker-0", aggregate: str = "last",
+                 on_missing: str = "fail", modelarts_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if metrics_source not in SOURCES:
+            raise ValueError(f"metrics_source must be one of {SOURCES}, got {metrics_source!r}")
+        if aggregate not in AGGREGATES:
+            raise ValueError(f"aggregate must be one of {sorted(AGGREGATES)}, got {aggregate!r}")
+        if on_missing not in ("fail", "skip"):
+            raise ValueError(f"on_missing must be fail or skip, got {on_missing!r}")
+        self.metric = metric
+        self.threshold = threshold
+        self.comparison = comparison
+        self.promote_task_ids = promote_task_ids
+        self.skip_task_ids = skip_task_ids
+        self.metrics = metrics
+        self.metrics_path = metrics_path
+        self.training_job_id = training_job_id
+        self.metrics_source = metrics_source
+        self.metrics_file = metrics_file
+        self.training_output = training_output
+        self.task = task
+        self.aggregate = aggregate
+        self.on_missing = on_missing
+        self.modelarts_conn_id = modelarts_conn_id
+
+    # ---- checks (no remote call) -------------------------------------------------------------------------------
+    def check_arguments(self) -> float:
+        """The threshold as a number; ``AirflowFailException`` naming the argument and the fix otherwise."""
+        problems = []
+        if self.comparison not in COMPARISONS:
+            problems.append(f"- comparison: {self.comparison!r} (fix: one of {', '.join(COMPARISONS)})")
+        threshold = reduce_value(self.threshold, "last") if not isinstance(self.threshold, list) else None
+        if threshold is None:
+            problems.append(f"- threshold: {self.threshold!r} is not a number (fix: e.g. 0.9)")
+        if not self.metric:
+            problems.append("- metric: empty (fix: the metric name, e.g. accuracy or eval.r2)")
+        sources = [s for s in ("metrics", "metrics_path", "training_job_id") if getattr(self, s) not in (None, "")]
+        if len(sources) != 1:
+            problems.append(f"- metrics source: give exactly one of metrics, metrics_path, training_job_id "
+                            f"(got {', '.join(sources) or 'none'})")
+        if problems:
+            raise AirflowFailException("Invalid metric gate arguments:\n" + "\n".join(problems))
+        assert threshold is not None
+        return threshold
+
+    # ---- reading -----------------------------------------------------------------------------------------------
+    def _read_obs_json(self, path: str) -> Any:
+        from airflow_provider_modelarts.client.obs_paths import to_obs_url
+        from airflow_provider_modelarts.hooks.obs import OBSHook
+
+        url = to_obs_url(path)
+        text = OBSHook(self.modelarts_conn_id).read_text(url)
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise AirflowFailException(f"{url} is not a JSON metrics file: {exc}") from None
+
+    def _job_output(self) -> str:
+        from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
+
+        job = ModelArtsHook(self.modelarts_conn_id).get_training_job(str(self.training_job_id))
+        outputs = [o for o in (job.get("algorithm") or {}).get("outputs") or []
+                   if not self.training_output or o.get("name") == self.training_output]
+        urls = [((o.get("remote") or {}).get("obs") or {}).get("obs_url") for o in outputs]
+        urls = [u for u in urls if u]
+        if not urls:
+            raise AirflowFailException(f"Training job {self.training_job_id} has no OBS output "
+                                       f"{self.training_output or ''} holding {self.metrics_file}.")
+        return urls[0] if urls[0].endswith("/") else urls[0] + "/"
+
+    def read_metrics(self) -> Any:
+        """The metrics document from the configured source."""
+        if self.metrics not in (None, ""):
+            if isinstance(self.metrics, str):
+                try:
+                    return json.loads(self.metrics)
+                except ValueError as exc:
+                    raise AirflowFailException(f"metrics is text but not JSON: {exc}") from None
+            return self.metrics
+        if self.metrics_path:
+            return self._read_obs_json(str(self.metrics_path))
+        if self.metrics_source == "api":
+            from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
+
+            return ModelArtsHook(self.modelarts_conn_id).get_training_job_metrics(str(self.training_job_id),
+                                                                                  self.task)
+        return self._read_obs_json(self._job_output() + self.metrics_file.lstrip("/"))
+
+    # ---- deciding ----------------------------------------------------------------------------------------------
+    def choose_branch(self, context: Context) -> str | Iterable[str] | None:
+        threshold = self.check_arguments()
+        metrics = self.read_metrics()
+        value = reduce_value(lookup(metrics, str(self.metric)), self.aggregate)
+        ti = context["ti"]
+        ti.xcom_push(key="metric_value", value=value)
+        if value is None:
+            available = sorted(metrics) if isinstance(metrics, Mapping) else type(metrics).__name__
+            if self.on_missing == "fail":
+                raise AirflowFailException(f"Metric {self.metric!r} is not a number in the metrics (available: "
+                                           f"{available}).")
+            self.log.warning("Metric %r is missing (available: %s): taking the skip branch", self.metric, available)
+            passed = False
+        else:
+            passed = COMPARISONS[self.comparison](value, threshold)
+        ti.xcom_push(key="gate_passed", value=passed)
+        self.log.info("Metric %s = %s %s %s: %s", self.metric, value, self.comparison, threshold,
+                      "PROMOTE" if passed else "SKIP")
+        return self.promote_task_ids if passed else self.skip_task_ids

@@ -1,0 +1,274 @@
+"""Model (AI application) operators: import (and wait until published), delete.
+
+``ModelArtsImportModelOperator`` covers the import variants of the SDK reference section 10.2: an OBS model
+directory (``model/config.json`` + ``model/customize_service.py``, any engine ``model_type`` with ``runtime``,
+``execution_code``, ``dependencies``, ``apis``, ``install_type`` ...), a custom image (``model_type="Image"`` and
+an SWR address), and the output of a v2 training job (``training_job_id``: the job's output directory becomes
+``source_location`` and the job id the lineage ``source_job_id``). XCom: ``model_id``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
+from airflow_provider_modelarts.links.models import ModelArtsModelLink
+from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name
+
+if TYPE_CHECKING:
+    from airflow.sdk.definitions.context import Context
+
+    from airflow_provider_modelarts.client.waiter import WaitOutcome
+
+MODEL_ARGS = (
+    "model_name", "model_version", "model_type", "source_location", "runtime", "execution_code", "description",
+    "model_algorithm", "source_job_id", "source_job_version", "source_type", "input_params", "output_params",
+    "dependencies", "apis", "install_type", "initial_config", "model_metrics", "model_docs", "template",
+    "workspace_id",
+)
+#: stands in for the source location while validating an import from a training job (resolved at create time)
+FROM_TRAINING_JOB = "/training-job-output/"
+
+
+def to_v1_obs_path(path: str, *, folder: bool = True) -> str:
+    """``obs://bucket/dir`` or ``/bucket/dir`` -> ``/bucket/dir/`` (the form the v1 model and service APIs use).
+
+    :param path: an OBS path in either form. :param folder: end the path with ``/``.
+    :raises ValueError: when ``path`` is neither form.
+    """
+    if path.startswith("obs://"):
+        rest = path[len("obs://"):]
+    elif path.startswith("/") and len(path) > 1:
+        rest = path[1:]
+    else:
+        raise ValueError(f"{path!r} is not an OBS path like obs://bucket/dir/ or /bucket/dir/")
+    if not rest.split("/", 1)[0]:
+        raise ValueError(f"{path!r} has no bucket")
+    out = "/" + rest
+    return out if not folder or out.endswith("/") else out + "/"
+
+
+def deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``override`` merged in (nested mappings merged, everything else replaced)."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def build_model_body(args: Mapping[str, Any], model_spec: Mapping[str, Any] | None, *, name: str,
+                     from_training_job: bool) -> dict[str, Any]:
+    """Validate the import arguments and build the ``POST /v1/{project_id}/models`` body.
+
+    :param args: the rendered operator arguments (:data:`MODEL_ARGS`).
+    :param model_spec: a REST-shaped body merged over what the arguments produce.
+    :param name: the model name when none is given.
+    :param from_training_job: ``source_location`` comes from a training job (it must not be given).
+    :raises SpecError: naming the field and the fix, before any remote call.
+    """
+    from airflow_provider_modelarts.schemas import SpecError, validate
+
+    values = {k: v for k, v in args.items() if v not in (None, "", [], {})}
+    values = deep_merge(values, model_spec or {})
+    values.setdefault("model_name", name)
+    problems = []
+    if from_training_job:
+        if values.get("source_location"):
+            problems.append("- source_location and training_job_id exclude each other: give one of them.")
+        values["source_location"] = FROM_TRAINING_JOB
+    elif values.get("model_type") != "Image" and isinstance(values.get("source_location"), str):
+        try:
+            values["source_location"] = to_v1_obs_path(values["source_location"])
+        except ValueError as exc:
+            problems.append(f"- source_location: {exc} (fix: the OBS directory holding model/, or training_job_id)")
+    if isinstance(values.get("execution_code"), str) and values["execution_code"].startswith("obs://"):
+        values["execution_code"] = to_v1_obs_path(values["execution_code"], folder=False)
+    for key in ("initial_config", "model_metrics"):
+        if isinstance(values.get(key), Mapping):
+            values[key] = json.dumps(values[key], ensure_ascii=False)
+    try:
+        validate(values, "model_import", what="model import arguments")
+    except SpecError as exc:
+        problems = [*str(exc).splitlines()[1:], *problems]
+    if problems:
+        raise SpecError("Invalid model import arguments:\n" + "\n".join(problems))
+    return values
+
+
+class ModelArtsImportModelOperator(ModelArtsResourceOperator):
+    """Import a model (``POST /v1/{project_id}/models``) and wait until it is published.
+
+    Arguments (SDK reference section 10.2, all templated): ``model_name`` (default ``<task_id>-<run key>``),
+    ``model_version`` (``N.N.N``), ``model_type`` (TensorFlow, MXNet, Caffe, Spark_MLlib, Scikit_Learn, XGBoost,
+    MindSpore, Image, PyTorch, Template), ``source_location`` (the OBS directory holding ``model/``, either
+    ``obs://bucket/dir/`` or ``/bucket/dir/``; an SWR image address for ``Image``), ``runtime``,
+    ``execution_code``, ``description``, ``model_algorithm``, ``source_job_id``/``source_job_version``,
+    ``source_type`` (``auto``), ``input_params``/``output_params``, ``dependencies``
+    (``[{installer, packages: [{package_name, package_version, restraint}]}]``), ``apis``, ``install_type``
+    (subset of real-time, batch, edge), ``initial_config`` (config.json as a dict or string), ``model_metrics``,
+    ``model_docs``, ``template``, ``workspace_id``; ``model_spec``: a raw body merged over them.
+
+    :param training_job_id: import from this v2 training job's output instead of ``source_location`` (one GET
+        resolves the output directory; the job must be Completed). :param training_output: the output channel to
+        use (default: the first one).
+
+    A model with the same name and version is reattached to (``action_if_exists="reattach"``, the default); one
+    that failed is deleted and imported again. Publishing failures (``failed``, ``building_failed``) fail the task
+    with the remote ``error_msg``. XCom: ``model_id``; the return value is a summary of the model.
+    """
+
+    resource_kind = "model"
+    template_fields: Sequence[str] = (*MODEL_ARGS, "model_spec", "training_job_id", "training_output",
+                                      "modelarts_conn_id")
+    template_fields_renderers = {"model_spec": "json", "dependencies": "json", "apis": "json",
+                                 "initial_config": "json", "input_params": "json", "output_params": "json"}
+    operator_extra_links = (ModelArtsModelLink(),)
+
+    def __init__(self, *, model_version: str, model_type: str, source_location: str | None = None,
+                 training_job_id: str | None = None, training_output: str | None = None,
+                 model_name: str | None = None, runtime: str | None = None, execution_code: str | None = None,
+                 description: str | None = None, model_algorithm: str | None = None,
+                 source_job_id: str | None = None, source_job_version: str | None = None,
+                 source_type: str | None = None, input_params: list[dict[str, Any]] | None = None,
+                 output_params: list[dict[str, Any]] | None = None, dependencies: list[dict[str, Any]] | None = None,
+                 apis: Any = None, install_type: list[str] | None = None, initial_config: Any = None,
+                 model_metrics: Any = None, model_docs: list[dict[str, Any]] | None = None,
+                 template: dict[str, Any] | None = None, workspace_id: str | None = None,
+                 model_spec: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_logs", False)
+        super().__init__(**kwargs)
+        self.model_version = model_version
+        self.model_type = model_type
+        self.source_location = source_location
+        self.training_job_id = training_job_id
+        self.training_output = training_output
+        self.model_name = model_name
+        self.runtime = runtime
+        self.execution_code = execution_code
+        self.description = description
+        self.model_algorithm = model_algorithm
+        self.source_job_id = source_job_id
+        self.source_job_version = source_job_version
+        self.source_type = source_type
+        self.input_params = input_params
+        self.output_params = output_params
+        self.dependencies = dependencies
+        self.apis = apis
+        self.install_type = install_type
+        self.initial_config = initial_config
+        self.model_metrics = model_metrics
+        self.model_docs = model_docs
+        self.template = template
+        self.workspace_id = workspace_id
+        self.model_spec = model_spec
+
+    def prepare(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_modelarts.schemas import SpecError
+
+        args = {name: getattr(self, name) for name in MODEL_ARGS}
+        try:
+            return build_model_body(args, self.model_spec, name=deterministic_name(context),
+                                    from_training_job=bool(self.training_job_id))
+        except SpecError as exc:
+            raise AirflowFailException(str(exc)) from None
+
+    def resolve_training_output(self) -> str:
+        """The ``/bucket/dir/`` of the training job's output (one GET); the job must be Completed."""
+        job = self.hook.get_training_job(str(self.training_job_id))
+        phase = (job.get("status") or {}).get("phase")
+        if phase != "Completed":
+            raise AirflowFailException(f"Training job {self.training_job_id} is {phase}, not Completed: its output "
+                                       "holds no model to import.")
+        outputs = [o for o in (job.get("algorithm") or {}).get("outputs") or []
+                   if not self.training_output or o.get("name") == self.training_output]
+        urls = [((o.get("remote") or {}).get("obs") or {}).get("obs_url") for o in outputs]
+        urls = [u for u in urls if u]
+        if not urls:
+            names = [o.get("name") for o in (job.get("algorithm") or {}).get("outputs") or []]
+            raise AirflowFailException(f"Training job {self.training_job_id} has no OBS output "
+                                       f"{self.training_output or ''} to import a model from (outputs: {names}).")
+        return to_v1_obs_path(urls[0])
+
+    def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        from airflow_provider_modelarts.client.errors import ModelArtsConflictError
+
+        if self.training_job_id and body.get("source_location") == FROM_TRAINING_JOB:
+            body["source_location"] = self.resolve_training_output()
+            body.setdefault("source_job_id", str(self.training_job_id))
+            self.log.info("Importing the model from training job %s output %s", self.training_job_id,
+                          body["source_location"])
+        try:
+            return {"model_id": self.hook.create_model(body)}
+        except ModelArtsConflictError:
+            existing = self.hook.find_model(body["model_name"], body["model_version"])
+            if existing is None:
+                raise
+            if existing.get("model_status") not in ("failed", "building_failed"):
+                self.log.info("Model %s %s already exists (%s): using it", body["model_name"], body["model_version"],
+                              existing["model_id"])
+                return {"model_id": existing["model_id"]}
+            self.log.info("Deleting the failed model %s %s (%s) before importing it again", body["model_name"],
+                          body["model_version"], existing["model_id"])
+            self.hook.delete_model(existing["model_id"])
+            return {"model_id": self.hook.create_model(body)}
+
+    def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
+        found = self.hook.find_model(body["model_name"], body["model_version"])
+        return {"model_id": found["model_id"]} if found else None
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        super().push_ids(context, ids)
+        ModelArtsModelLink.persist(context, region=self.hook.settings.region, model_id=ids["model_id"])
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        return {**outcome.ids, **outcome.summary}
+
+    def failure_message(self, outcome: WaitOutcome) -> str:
+        s = outcome.summary
+        return (f"Model {s.get('model_name') or ''} {s.get('model_version') or ''} ({outcome.ids['model_id']}) "
+                f"ended {outcome.state}: {outcome.message}")
+
+
+class ModelArtsDeleteModelOperator(ModelArtsResourceOperator):
+    """Delete a model (``DELETE /v1/{project_id}/models/{model_id}``).
+
+    :param model_id: the model (templated). :param cascade: also delete the other versions of the same name.
+    :param ignore_missing: a model that does not exist is not an error.
+
+    A model used by a service is not deleted: the task fails with the remote error (``ModelArts.3009``).
+    Returns the ids deleted.
+    """
+
+    resource_kind = "model"
+    template_fields: Sequence[str] = ("model_id", "modelarts_conn_id")
+
+    def __init__(self, *, model_id: str, cascade: bool = False, ignore_missing: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.model_id = model_id
+        self.cascade = cascade
+        self.ignore_missing = ignore_missing
+
+    def execute(self, context: Context) -> list[str]:
+        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
+
+        try:
+            answer = self.hook.delete_model(self.model_id, cascade=self.cascade)
+        except ModelArtsNotFoundError:
+            if not self.ignore_missing:
+                raise AirflowException(f"Model {self.model_id} does not exist.") from None
+            self.log.info("Model %s does not exist; nothing to delete", self.model_id)
+            return []
+        failed = answer.get("delete_failed_list") or []
+        if failed:
+            text = "; ".join(f"{f.get('model_id')}: {f.get('error_code')} {f.get('error_msg')}" for f in failed)
+            raise AirflowException(f"Could not delete model(s): {text}")
+        deleted = [str(i) for i in answer.get("delete_success_list") or []]
+        self.log.info("Deleted model(s) %s", deleted)
+        return deleted
