@@ -21,9 +21,16 @@ def _ds(dataset_id: str) -> str:
 
 
 def list_datasets(*, dataset_type: int | None = None, search_content: str | None = None,
-                  sort_by: str | None = None, order: str | None = None) -> ApiRequest:
+                  sort_by: str | None = None, order: str | None = None, with_labels: bool | None = None,
+                  support_export: bool | None = None) -> ApiRequest:
+    """``GET /v2/{project_id}/datasets`` (``offset`` page index and ``limit`` added by :data:`DATASET_PAGER`)."""
     return ApiRequest("GET", BASE, "datasets.list", query=[("dataset_type", dataset_type),
-                      ("search_content", search_content), ("sort_by", sort_by), ("order", order)])
+                      ("search_content", search_content), ("sort_by", sort_by), ("order", order),
+                      ("with_labels", _flag(with_labels)), ("support_export", _flag(support_export))])
+
+
+def _flag(value: bool | None) -> str | None:
+    return None if value is None else ("true" if value else "false")
 
 
 def create_dataset(body: dict[str, Any]) -> ApiRequest:
@@ -58,9 +65,11 @@ def delete_version(dataset_id: str, version_id: str) -> ApiRequest:
     return ApiRequest("DELETE", f"{_ds(dataset_id)}/versions/{path_param(version_id)}", "datasets.versions.delete")
 
 
-def list_samples(dataset_id: str, *, version_id: str | None = None, sample_state: str | None = None) -> ApiRequest:
+def list_samples(dataset_id: str, *, version_id: str | None = None, sample_state: str | None = None,
+                 label_name: str | None = None, order: str | None = None) -> ApiRequest:
     return ApiRequest("GET", f"{_ds(dataset_id)}/data-annotations/samples", "datasets.samples.list",
-                      query=[("version_id", version_id), ("sample_state", sample_state)])
+                      query=[("version_id", version_id), ("sample_state", sample_state), ("label_name", label_name),
+                             ("order", order)])
 
 
 def get_sample(dataset_id: str, sample_id: str) -> ApiRequest:
@@ -74,6 +83,7 @@ def delete_samples(dataset_id: str, sample_ids: list[str], delete_source: bool =
 
 
 def list_import_tasks(dataset_id: str) -> ApiRequest:
+    """``GET .../import-tasks``, newest first."""
     return ApiRequest("GET", f"{_ds(dataset_id)}/import-tasks", "datasets.import_tasks.list")
 
 
@@ -86,6 +96,7 @@ def get_import_task(dataset_id: str, task_id: str) -> ApiRequest:
 
 
 def list_export_tasks(dataset_id: str, *, export_type: int | None = None) -> ApiRequest:
+    """``GET .../export-tasks``, newest first."""
     return ApiRequest("GET", f"{_ds(dataset_id)}/export-tasks", "datasets.export_tasks.list",
                       query=[("export_type", export_type)])
 

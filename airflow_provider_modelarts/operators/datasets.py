@@ -1,0 +1,1108 @@
+"""Data management operators (SDK reference §7): datasets, import and export tasks, versions, samples, labeling
+tasks, and building a manifest from an OBS folder.
+
+Every operator validates its rendered arguments before any request (``AirflowFailException`` naming the field
+and the fix), reattaches instead of creating twice on a retry, and pushes stable XCom keys:
+
+=========================================  ====================================================================
+operator                                   XCom keys (besides the return value)
+=========================================  ====================================================================
+``ModelArtsCreateDatasetOperator``         ``dataset_id``, ``import_task_id`` (when ``data_sources`` import)
+``ModelArtsImportDatasetOperator``         ``dataset_id``, ``import_task_id``
+``ModelArtsExportDatasetOperator``         ``dataset_id``, ``export_task_id``
+``ModelArtsCreateDatasetVersionOperator``  ``dataset_id``, ``version_id``
+``ModelArtsCreateLabelTaskOperator``       ``dataset_id``, ``label_task_id``
+=========================================  ====================================================================
+
+Data-aware scheduling: the import, export and build-manifest operators declare their ``obs://`` location as an
+Airflow Asset (``dataset_asset(path)``) when the path is known when the DAG is parsed, and, with
+``asset_alias="..."``, also emit ``Asset(<rendered path>)`` through an ``AssetAlias`` at run time (templated
+paths). Downstream DAGs use ``schedule=[dataset_asset("obs://bucket/export/")]`` or
+``schedule=[AssetAlias("...")]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from airflow.sdk import Asset, AssetAlias, BaseOperator
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
+from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
+from airflow_provider_modelarts.links.datasets import ModelArtsDatasetLink
+from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name
+
+if TYPE_CHECKING:
+    from airflow.sdk.definitions.context import Context
+
+    from airflow_provider_modelarts.client.waiter import WaitOutcome
+
+#: SDK ``data_type`` values (create a dataset by data type).
+DATA_TYPES = ("IMAGE", "TEXT", "AUDIO", "TABLE", "VIDEO", "PLAIN")
+DATASET_TYPE_NAMES = {0: "image classification", 1: "object detection", 3: "image segmentation",
+                      100: "text classification", 101: "named entity", 102: "text triplet",
+                      200: "sound classification", 201: "speech content", 202: "speech segmentation", 400: "table",
+                      600: "video", 900: "free format"}
+#: Dataset types ModelArts can export (SDK reference 7.5.2).
+EXPORTABLE_TYPES = (0, 1, 3, 900)
+#: Annotation scene -> accepted format names (SDK reference table 7-5).
+ANNOTATION_FORMATS = {
+    "image_classification": ("ModelArts imageNet 1.0", "ModelArts image classification 1.0"),
+    "object_detection": ("ModelArts PASCAL VOC 1.0", "YOLO"),
+    "text_classification": ("ModelArts text classification 1.0", "ModelArts text classification combine 1.0"),
+    "audio_classification": ("ModelArts audio classification dir 1.0",),
+}
+PUBLISH_TOO_OFTEN = "ModelArts.4370"
+EXPORT_REFUSED = ("ModelArts.4384", "ModelArts.4383")
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+
+
+# ---- helpers ---------------------------------------------------------------------------------------------------
+def _spec_error(what: str, *problems: str) -> Exception:
+    from airflow_provider_modelarts.schemas import SpecError
+
+    return SpecError(f"Invalid {what}:\n" + "\n".join(f"- {p}" for p in problems))
+
+
+def modelarts_path(value: Any, field: str, *, what: str, folder: bool = False) -> str:
+    """``obs://bucket/key`` or ``/bucket/key`` as the ``/bucket/key`` form the dataset APIs take.
+
+    :param value: the path. :param field: argument name (for the error). :param what: what is being validated.
+    :param folder: add a trailing ``/``.
+    """
+    from airflow_provider_modelarts.client.obs_paths import parse_obs_url, to_obs_url
+
+    if isinstance(value, str) and value.lower().startswith("s3://"):
+        value = "obs://" + value[5:]
+    try:
+        loc = parse_obs_url(to_obs_url(value))
+    except (ValueError, TypeError) as exc:
+        raise _spec_error(what, f"{field}: {exc} (fix: an OBS path such as obs://bucket/dir/)") from None
+    if folder:
+        loc = loc.as_folder()
+    return f"/{loc.bucket}/{loc.key}"
+
+
+def obs_uri(path: str) -> str:
+    """The ``obs://bucket/key`` form of ``/bucket/key`` or ``obs://bucket/key``."""
+    from airflow_provider_modelarts.client.obs_paths import to_obs_url
+
+    return to_obs_url(path)
+
+
+def dataset_asset(path: str) -> Asset:
+    """The Airflow Asset the data operators declare for an OBS location (name and URI: its ``obs://`` form).
+
+    :param path: ``obs://bucket/dir/`` or ``/bucket/dir/``.
+    """
+    uri = obs_uri(path)
+    return Asset(name=uri, uri=uri)
+
+
+def _static_path(value: Any) -> str | None:
+    """``value`` when it is a plain (non-templated) OBS path known at parse time, else None."""
+    if not isinstance(value, str) or "{{" in value or "{%" in value:
+        return None
+    try:
+        return obs_uri(value)
+    except ValueError:
+        return None
+
+
+def _validate(values: Mapping[str, Any], schema: str, what: str) -> None:
+    from airflow_provider_modelarts.schemas import validate
+
+    validate(values, schema, what=what)
+
+
+def _normalize_path(values: dict[str, Any], key: str, field: str, what: str, *, folder: bool) -> list[str]:
+    """Normalise ``values[key]`` in place to ``/bucket/key``; the problem (and the key removed) when invalid."""
+    from airflow_provider_modelarts.schemas import SpecError
+
+    if values.get(key) is None:
+        return []
+    try:
+        values[key] = modelarts_path(values[key], field, what=what, folder=folder)
+    except SpecError as exc:
+        del values[key]
+        return [line[2:] for line in str(exc).splitlines()[1:]]
+    return []
+
+
+def _validate_all(values: Mapping[str, Any], schema: str, what: str, problems: list[str]) -> None:
+    """Validate against the schema and report its problems together with ``problems`` found by code."""
+    from airflow_provider_modelarts.schemas import SpecError
+
+    try:
+        _validate(values, schema, what)
+    except SpecError as exc:
+        raise _spec_error(what, *problems, *[line[2:] for line in str(exc).splitlines()[1:]]) from None
+    if problems:
+        raise _spec_error(what, *problems)
+
+
+def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None and v != "" and v != [] and v != {}}
+
+
+def _label_objects(labels: Any) -> list[dict[str, Any]]:
+    return [{"name": lab} if isinstance(lab, str) else dict(lab) for lab in labels or []]
+
+
+def _run_started_ms(context: Context) -> int:
+    """When the DAG run started (epoch ms): resources created since then may belong to this task instance."""
+    for key in ("dag_run",):
+        start = getattr(context.get(key), "start_date", None)
+        if start is not None:
+            return int(start.timestamp() * 1000)
+    return 0
+
+
+def _fail_on_spec_error(build: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Run a body builder; a :class:`SpecError` fails the task without retries (retrying cannot fix it)."""
+    from airflow_provider_modelarts.schemas import SpecError
+
+    try:
+        return dict(build(*args, **kwargs))
+    except SpecError as exc:
+        raise AirflowFailException(str(exc)) from None
+
+
+# ---- body builders (pure: validated before any request) ----------------------------------------------------------
+def annotation_fields(config: Mapping[str, Any] | None, *, what: str) -> dict[str, Any]:
+    """The import-body fields of an SDK ``annotation_config`` (table 7-5).
+
+    ``None``: labels are not imported. ``{}``: labels in a manifest are imported. ``{scene, format_name,
+    parameters}``: labels in that format are imported; ``parameters.included_labels`` -> ``included_labels``,
+    ``difficult_only``, and the separators -> ``label_format``. ``scene``/``format_name`` are also sent as
+    ``annotation_format_config`` (the newer API's field; an inference: the REST reference has no such field).
+    """
+    if config is None:
+        return {"import_annotations": False}
+    scene, fmt = config.get("scene"), config.get("format_name")
+    if bool(scene) != bool(fmt):
+        raise _spec_error(what, "annotation_config: scene and format_name go together (fix: give both, or pass {} "
+                                "to import the labels of a manifest)")
+    if scene and fmt not in ANNOTATION_FORMATS.get(scene, ()):
+        raise _spec_error(what, f"annotation_config.format_name: {fmt!r} is not a format of scene {scene!r} (fix: "
+                                f"one of {', '.join(ANNOTATION_FORMATS.get(scene, ()))})")
+    params = dict(config.get("parameters") or {})
+    out: dict[str, Any] = {"import_annotations": True}
+    if params.get("included_labels"):
+        out["included_labels"] = _label_objects(params["included_labels"])
+    if "difficult_only" in params:
+        out["difficult_only"] = params["difficult_only"]
+    label_format = _clean({"text_sample_separator": params.get("sample_label_separator"),
+                           "text_label_separator": params.get("label_separator")})
+    if label_format:
+        out["label_format"] = label_format
+    if scene:
+        out["annotation_format_config"] = [_clean({"scene": scene, "format_name": fmt, "parameters": params})]
+    return out
+
+
+def _data_sources(value: Any, what: str) -> list[dict[str, Any]]:
+    """SDK ``{type, path, ...}`` (or a list of one) -> REST ``[{data_type, data_path, ...}]``."""
+    from airflow_provider_modelarts.schemas import coerce_numbers
+
+    if value in (None, "", [], {}):
+        return []
+    items = [value] if isinstance(value, (Mapping, str)) else list(value)
+    out = []
+    for item in items:
+        source = {"path": item} if isinstance(item, str) else dict(item)
+        if "type" in source:
+            source["data_type"] = source.pop("type")
+        if "path" in source:
+            source["data_path"] = source.pop("path")
+        source = coerce_numbers(source, integer_fields=("data_type",))
+        if source.get("data_type", 0) == 0 and source.get("data_path"):
+            source["data_path"] = modelarts_path(source["data_path"], "data_sources.path", what=what,
+                                                 folder=not str(source["data_path"]).endswith(".manifest"))
+        out.append(source)
+    return out
+
+
+def build_dataset_body(args: Mapping[str, Any], *, name: str) -> dict[str, Any]:
+    """Validate ``create_dataset`` arguments (SDK reference 7.1.2) and build the REST body.
+
+    :raises SpecError: naming the field and the fix.
+    """
+    from airflow_provider_modelarts.schemas import coerce_numbers
+
+    what = "dataset arguments"
+    values = coerce_numbers(_clean(args), integer_fields=("dataset_type",))
+    values.setdefault("dataset_name", name)
+    if isinstance(values.get("data_type"), str):
+        values["data_type"] = values["data_type"].upper()
+    exclusive = [] if ("data_type" in values) != ("dataset_type" in values) else [
+        "data_type / dataset_type: give exactly one (fix: data_type='IMAGE' to create by data type, or "
+        "dataset_type=0 for an image classification dataset)"]
+    work = values.get("work_path")
+    if isinstance(work, Mapping):
+        if work.get("type", 0) not in (0, "0"):
+            raise _spec_error(what, "work_path.type: only 0 (OBS) is supported")
+        work = work.get("path")
+    if work is None:
+        raise _spec_error(what, "work_path: required (fix: an OBS folder such as obs://bucket/work/)")
+    values["work_path"] = modelarts_path(work, "work_path", what=what, folder=True)
+    sources = _data_sources(values.pop("data_sources", None), what)
+    if sources:
+        values["data_sources"] = sources
+    _validate_all(values, "dataset", what, exclusive)
+    _check_dataset_rules(values, what)
+    body = {k: v for k, v in values.items() if k != "data_sources"}
+    body["work_path_type"] = 0
+    if sources:
+        configs = [s.pop("annotation_config") for s in sources if "annotation_config" in s]
+        body["data_sources"] = sources
+        if configs and "import_annotations" not in body:
+            body.update({k: v for k, v in annotation_fields(configs[0], what=what).items()
+                         if k in ("import_annotations", "annotation_format_config")})
+    return body
+
+
+def _check_dataset_rules(values: Mapping[str, Any], what: str) -> None:
+    """Rules JSON Schema cannot say: tables need with_column_header, triplets need relation labels, the work
+    path is outside the input path, AI Gallery sources need content_info."""
+    table = values.get("dataset_type") == 400 or values.get("data_type") == "TABLE"
+    sources = values.get("data_sources") or []
+    if table and sources and "with_column_header" not in sources[0]:
+        raise _spec_error(what, "data_sources.with_column_header: required for table datasets (fix: True when the "
+                                "first row is the header)")
+    if values.get("dataset_type") == 102:
+        labels = values.get("labels") or []
+        names = {lab["name"] for lab in labels}
+        relations = [lab for lab in labels if lab.get("type") == 102]
+        if not relations:
+            raise _spec_error(what, "labels: a text triplet dataset needs entity labels (type 101) and relation "
+                                    "labels (type 102)")
+        for lab in relations:
+            prop = lab.get("property") or {}
+            for key in ("@modelarts:from_type", "@modelarts:to_type"):
+                if prop.get(key) not in names:
+                    raise _spec_error(what, f"labels[{lab['name']}].property.{key}: must name an entity label "
+                                            f"(got {prop.get(key)!r})")
+    for source in sources:
+        path = source.get("data_path") or ""
+        if source.get("data_type", 0) == 0 and path and values["work_path"].startswith(path.rstrip("/") + "/"):
+            raise _spec_error(what, "work_path: must not be the input path or inside it (fix: another folder)")
+        if source.get("data_type") == 5 and not source.get("content_info"):
+            raise _spec_error(what, "data_sources.content_info: required for AI Gallery sources (type 5)")
+
+
+def build_import_body(args: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate ``import_data`` arguments (SDK reference 7.4.2) and build the REST body.
+
+    :raises SpecError: naming the field and the fix.
+    """
+    what = "import arguments"
+    values = _clean({k: v for k, v in args.items() if k not in ("annotation_config", "import_annotations")})
+    values["annotation_config"] = args.get("annotation_config")
+    if values.get("import_path") is None:
+        raise _spec_error(what, "import_path: required (fix: an OBS folder or the exact .manifest file)")
+    path = str(values["import_path"])
+    kind = values.get("import_type") or ("manifest" if path.endswith(".manifest") else "dir")
+    problems = _normalize_path(values, "import_path", "import_path", what, folder=kind == "dir")
+    _validate_all(values, "import_task", what, problems)
+    if kind == "manifest" and values["import_path"].endswith("/"):
+        raise _spec_error(what, "import_path: a manifest import needs the exact manifest file, not a folder")
+    body = {k: v for k, v in values.items() if k not in ("dataset_id", "annotation_config")}
+    body["import_type"] = kind
+    body.update(annotation_fields(values["annotation_config"], what=what))
+    if args.get("import_annotations") is not None:
+        body["import_annotations"] = bool(args["import_annotations"])
+    for key in ("included_labels", "excluded_labels"):
+        if body.get(key):
+            body[key] = _label_objects(body[key])
+    return body
+
+
+def build_export_body(args: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate ``export_data`` arguments (SDK reference 7.5.2 and the REST body) and build the REST body.
+
+    :raises SpecError: naming the field and the fix.
+    """
+    from airflow_provider_modelarts.schemas import coerce_numbers
+
+    what = "export arguments"
+    values = coerce_numbers(_clean(args), integer_fields=("export_type", "export_format"))
+    if values.get("path") is None:
+        raise _spec_error(what, "path: required (fix: an OBS folder such as obs://bucket/export/)")
+    problems = _normalize_path(values, "path", "path", what, folder=True)
+    problems += _normalize_path(values, "export_new_dataset_work_path", "new_dataset_work_path", what, folder=True)
+    _validate_all(values, "export_task", what, problems)
+    dest = values.get("export_dest") or "DIR"
+    if dest == "NEW_DATASET" and not values.get("export_new_dataset_name"):
+        raise _spec_error(what, "new_dataset_name: required when export_dest is NEW_DATASET")
+    if values.get("samples") and values.get("export_type", 2) != 3:
+        raise _spec_error(what, "samples: only with export_type=3 (conditional export)")
+    params = dict(values.pop("export_params", None) or {})
+    params["export_dest"] = dest
+    for key in ("export_new_dataset_name", "export_new_dataset_work_path", "samples"):
+        if key in values:
+            params[key] = values.pop(key)
+    values.pop("export_dest", None)
+    body = {k: v for k, v in values.items() if k != "dataset_id"}
+    body["export_params"] = params
+    return body
+
+
+def build_version_body(args: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate ``create_version`` arguments (SDK reference 7.2.2) and build the REST body.
+
+    :raises SpecError: naming the field and the fix.
+    """
+    from airflow_provider_modelarts.schemas import coerce_numbers
+
+    values = coerce_numbers(_clean(args), integer_fields=("label_task_type",))
+    if isinstance(values.get("train_evaluate_sample_ratio"), (int, float)):
+        values["train_evaluate_sample_ratio"] = f"{values['train_evaluate_sample_ratio']:.2f}"
+    _validate(values, "dataset_version", "dataset version arguments")
+    return {k: v for k, v in values.items() if k != "dataset_id"}
+
+
+def build_label_task_body(args: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate ``create_label_task`` arguments (SDK reference 7.7.1) and build the REST body (``task_type`` is
+    sent as the SDK names it; the REST reference documents no such field).
+
+    :raises SpecError: naming the field and the fix.
+    """
+    from airflow_provider_modelarts.schemas import coerce_numbers
+
+    values = coerce_numbers(_clean(args), integer_fields=("task_type", "repetition", "data_sync_type"))
+    _validate(values, "dataset_label_task", "labeling task arguments")
+    return {k: v for k, v in values.items() if k != "dataset_id"}
+
+
+# ---- assets --------------------------------------------------------------------------------------------------
+class ObsAssetMixin:
+    """Declare an ``obs://`` location as an Asset outlet (parse time) and/or through an AssetAlias (run time).
+
+    :param asset_alias: name of an ``AssetAlias`` through which the rendered location is emitted at run time.
+    """
+
+    outlets: list[Any]
+    asset_alias: str | None
+
+    def declare_obs_asset(self, path: Any, asset_alias: str | None) -> None:
+        self.asset_alias = asset_alias
+        static = _static_path(path)
+        extra: list[Any] = [dataset_asset(static)] if static else []
+        if asset_alias:
+            extra.append(AssetAlias(asset_alias))
+        if extra:
+            self.outlets = [*(self.outlets or []), *extra]
+
+    def emit_obs_asset(self, context: Context, path: str, extra: Mapping[str, Any]) -> None:
+        """Attach ``extra`` to the asset event of ``path`` (static outlet) and/or add it through the alias."""
+        events = context.get("outlet_events")
+        if events is None:
+            return
+        asset = dataset_asset(path)
+        payload = {k: v for k, v in extra.items() if isinstance(v, (str, int, float, bool)) or v is None}
+        for outlet in self.outlets or []:
+            if isinstance(outlet, AssetAlias) and outlet.name == self.asset_alias:
+                events[outlet].add(asset, extra=payload)
+            elif isinstance(outlet, Asset) and outlet.uri == asset.uri:
+                events[outlet].extra = payload
+
+
+# ---- datasets ------------------------------------------------------------------------------------------------
+class ModelArtsCreateDatasetOperator(ModelArtsResourceOperator):
+    """Create a dataset (``POST /v2/{project_id}/datasets``) and wait until it is normal (status 1).
+
+    Arguments (SDK reference 7.1.2, all templated): ``dataset_name`` (default ``<task_id>-<run key>``; 1-100
+    letters, digits, ``_``, ``-``); exactly one of ``data_type`` (``IMAGE``, ``TEXT``, ``AUDIO``, ``TABLE``,
+    ``VIDEO``, ``PLAIN``; the recommended mode) or ``dataset_type`` (type code 0, 1, 3, 100, 101, 102, 200, 201,
+    202, 400, 600, 900); ``work_path`` (OBS folder, ``obs://`` or ``/bucket/dir/``, or the SDK's ``{type, path}``);
+    ``data_sources`` (the SDK's ``{type, path, annotation_config, with_column_header, content_info}``, a list of
+    one, or just an OBS path; creating with an OBS source starts an import of it, whose id is pushed as
+    ``import_task_id`` and waited for); ``labels`` (``[{name, type, property}]``; text triplets need relation
+    labels); ``schema`` (table columns ``[{schema_id, name, type}]``); ``description``; ``import_annotations``;
+    ``data_format``; ``workspace_id``.
+
+    ``action_if_exists``: ``reattach`` (default) reuses a dataset that already has this name, ``fail`` fails,
+    ``new`` always sends the create (the service refuses a duplicate name). An import started by ``data_sources``
+    that fails fails the task. Returns a summary (``dataset_id``, ``dataset_name``, ``dataset_type``, ``status``,
+    counts, ``import_task_id`` and the import's counts).
+    """
+
+    resource_kind = "dataset"
+    template_fields: Sequence[str] = ("dataset_name", "data_type", "dataset_type", "work_path", "data_sources",
+                                      "labels", "schema", "description", "modelarts_conn_id")
+    template_fields_renderers = {"data_sources": "json", "labels": "json", "schema": "json"}
+    operator_extra_links = (ModelArtsDatasetLink(),)
+
+    def __init__(self, *, work_path: Any, dataset_name: str | None = None, data_type: str | None = None,
+                 dataset_type: int | str | None = None, data_sources: Any = None, labels: list[Any] | None = None,
+                 schema: list[dict[str, Any]] | None = None, description: str | None = None,
+                 import_annotations: bool | None = None, data_format: str | None = None,
+                 workspace_id: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_logs", False)
+        super().__init__(**kwargs)
+        self.dataset_name = dataset_name
+        self.data_type = data_type
+        self.dataset_type = dataset_type
+        self.work_path = work_path
+        self.data_sources = data_sources
+        self.labels = labels
+        self.schema = schema
+        self.description = description
+        self.import_annotations = import_annotations
+        self.data_format = data_format
+        self.workspace_id = workspace_id
+
+    def prepare(self, context: Context) -> dict[str, Any]:
+        args = {k: getattr(self, k) for k in ("dataset_name", "data_type", "dataset_type", "work_path",
+                                              "data_sources", "labels", "schema", "description",
+                                              "import_annotations", "data_format", "workspace_id")}
+        labels = args.get("labels")
+        if labels:
+            args["labels"] = _label_objects(labels)
+        return _fail_on_spec_error(build_dataset_body, args, name=deterministic_name(context, max_len=100))
+
+    def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        answer = self.hook.create_dataset(body)
+        return _clean({"dataset_id": answer["dataset_id"], "import_task_id": answer.get("import_task_id")})
+
+    def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
+        found = self.hook.find_datasets_by_name(body["dataset_name"])
+        if not found:
+            return None
+        return _clean({"dataset_id": found[0]["dataset_id"], "import_task_id": found[0].get("import_task_id")})
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        context["ti"].xcom_push(key="dataset_id", value=ids["dataset_id"])
+        if ids.get("import_task_id"):
+            context["ti"].xcom_push(key="import_task_id", value=ids["import_task_id"])
+        ModelArtsDatasetLink.persist(context, region=self.hook.settings.region, dataset_id=ids["dataset_id"])
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        summary = dict(outcome.summary)
+        task_id = summary.get("import_task_id") or (self.remote_ids or {}).get("import_task_id")
+        if task_id:
+            from airflow_provider_modelarts.client.resources import IMPORT_SUMMARY
+
+            task = self.hook.get_import_task(summary["dataset_id"], task_id)
+            if task.get("status") == "FAILED":
+                raise AirflowException(f"Dataset {summary['dataset_id']} was created, but the import of its data "
+                                       f"source {task.get('import_path')} failed: {task.get('error_code')} "
+                                       f"{task.get('error_msg')}")
+            summary["import_task_id"] = task_id
+            summary["import"] = {k: task.get(k) for k in IMPORT_SUMMARY if k in task}
+        return summary
+
+
+class ModelArtsUpdateDatasetOperator(ModelArtsResourceOperator):
+    """Rename a dataset, change its description or current version, add/update/delete labels
+    (``PUT /v2/{project_id}/datasets/{dataset_id}``). Returns ``{"dataset_id"}``.
+
+    :param dataset_id: the dataset (templated). :param dataset_name: new name. :param description: new description.
+    :param current_version_id: version to make current. :param add_labels: / :param update_labels: /
+        :param delete_labels: label names or ``{name, type, property}`` objects.
+    """
+
+    resource_kind = "dataset"
+    template_fields: Sequence[str] = ("dataset_id", "dataset_name", "description", "current_version_id",
+                                      "add_labels", "update_labels", "delete_labels", "modelarts_conn_id")
+
+    def __init__(self, *, dataset_id: str, dataset_name: str | None = None, description: str | None = None,
+                 current_version_id: str | None = None, add_labels: list[Any] | None = None,
+                 update_labels: list[Any] | None = None, delete_labels: list[Any] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.dataset_id = dataset_id
+        self.dataset_name = dataset_name
+        self.description = description
+        self.current_version_id = current_version_id
+        self.add_labels = add_labels
+        self.update_labels = update_labels
+        self.delete_labels = delete_labels
+
+    def prepare(self, context: Context) -> dict[str, Any]:
+        problems = []
+        if not self.dataset_id:
+            problems.append("dataset_id: required")
+        if self.dataset_name is not None and not _NAME.match(str(self.dataset_name)):
+            problems.append("dataset_name: 1-100 letters, digits, '_' or '-'")
+        if self.description is not None and (len(self.description) > 256 or set(self.description) & set("^!<>=&\"'")):
+            problems.append("description: 0-256 characters without ^ ! < > = & \" '")
+        body = _clean({"dataset_name": self.dataset_name, "description": self.description,
+                       "current_version_id": self.current_version_id,
+                       **{k: _label_objects(getattr(self, k)) for k in ("add_labels", "update_labels",
+                                                                        "delete_labels")}})
+        if self.description == "":
+            body["description"] = ""
+        if not body and not problems:
+            problems.append("nothing to update (fix: give dataset_name, description, current_version_id or labels)")
+        if problems:
+            raise AirflowFailException(str(_spec_error("dataset update arguments", *problems)))
+        return body
+
+    def execute(self, context: Context) -> Any:
+        body = self.prepare(context)
+        self.hook.update_dataset(self.dataset_id, body)
+        context["ti"].xcom_push(key="dataset_id", value=self.dataset_id)
+        return {"dataset_id": self.dataset_id}
+
+
+class ModelArtsDeleteDatasetOperator(ModelArtsResourceOperator):
+    """Delete a dataset (``DELETE /v2/{project_id}/datasets/{dataset_id}``).
+
+    :param dataset_id: the dataset (templated). :param ignore_missing: a dataset that does not exist is not an error.
+    """
+
+    resource_kind = "dataset"
+    template_fields: Sequence[str] = ("dataset_id", "modelarts_conn_id")
+
+    def __init__(self, *, dataset_id: str, ignore_missing: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.dataset_id = dataset_id
+        self.ignore_missing = ignore_missing
+
+    def execute(self, context: Context) -> None:
+        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
+
+        try:
+            self.hook.delete_dataset(self.dataset_id)
+        except ModelArtsNotFoundError:
+            if not self.ignore_missing:
+                raise AirflowException(f"Dataset {self.dataset_id} does not exist.") from None
+            self.log.info("Dataset %s does not exist; nothing to delete", self.dataset_id)
+
+
+# ---- import / export tasks -----------------------------------------------------------------------------------
+class _DatasetTaskOperator(ObsAssetMixin, ModelArtsResourceOperator):
+    """Shared shape of the import and export operators: ids ``{dataset_id, task_id}``, the XCom key
+    ``<xcom_task_key>``, reattach to the newest task of the same path, and the OBS asset."""
+
+    xcom_task_key = ""
+    path_field = ""
+
+    def _same_task(self, context: Context, tasks: list[dict[str, Any]], path: str) -> dict[str, Any] | None:
+        """The newest task (of one page, newest first) when it is for ``path`` and running or from this run."""
+        from airflow_provider_modelarts.client.states import RUNNING, classify
+
+        since = _run_started_ms(context)
+        for task in tasks:
+            if _same_obs(task.get(self.path_field), path):
+                if classify(self.resource_kind, task).state == RUNNING or (task.get("create_time") or 0) >= since:
+                    return task
+                return None
+        return None
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        context["ti"].xcom_push(key="dataset_id", value=ids["dataset_id"])
+        context["ti"].xcom_push(key=self.xcom_task_key, value=ids["task_id"])
+        ModelArtsDatasetLink.persist(context, region=self.hook.settings.region, dataset_id=ids["dataset_id"])
+
+    def failure_message(self, outcome: WaitOutcome) -> str:
+        s = outcome.summary
+        return (f"{self.resource_kind.replace('_', ' ')} {outcome.ids.get('task_id')} of dataset "
+                f"{outcome.ids.get('dataset_id')} ({s.get(self.path_field)}) ended {outcome.status}: "
+                f"{s.get('error_code') or ''} {s.get('error_msg') or outcome.message}".rstrip())
+
+
+def _same_obs(a: Any, b: Any) -> bool:
+    try:
+        return bool(a) and bool(b) and obs_uri(str(a)).rstrip("/") == obs_uri(str(b)).rstrip("/")
+    except ValueError:
+        return False
+
+
+class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
+    """Import data into a dataset from OBS (``POST .../import-tasks``) and wait for it (SDK reference 7.4.2).
+
+    :param dataset_id: the dataset (templated).
+    :param import_path: an OBS folder (directory import) or the exact ``.manifest`` file (manifest import).
+    :param import_type: ``dir`` or ``manifest`` (default: from the path).
+    :param annotation_config: the SDK's AnnotationConfig: None (default) does not import labels; ``{}`` imports
+        a manifest's labels; ``{"scene", "format_name", "parameters"}`` imports labels in that format.
+    :param import_annotations: override whether labels are imported (folder labels of image/sound
+        classification, manifest labels).
+    :param with_column_header: table datasets: the first row is the header.
+    :param included_labels: / :param excluded_labels: label names (or Label objects) filtering the samples.
+    :param difficult_only: / :param final_annotation: / :param import_folder: / :param import_origin: REST options.
+    :param allow_empty: a completed import of zero samples is a success (default: it fails the task).
+    :param asset_alias: also emit the import location through this ``AssetAlias`` (templated paths).
+
+    XCom: ``dataset_id``, ``import_task_id``. Returns the import's counts (``imported_sample_count``,
+    ``annotated_sample_count``, ``total_sample_count``, ``total_file_count``) and ``import_path``. A retry
+    reattaches to the import this task started (task state store; else the dataset's newest import of the same
+    path when it is running or was created during this DAG run).
+    """
+
+    resource_kind = "import_task"
+    xcom_task_key = "import_task_id"
+    path_field = "import_path"
+    template_fields: Sequence[str] = ("dataset_id", "import_path", "import_type", "annotation_config",
+                                      "included_labels", "excluded_labels", "modelarts_conn_id")
+    template_fields_renderers = {"annotation_config": "json"}
+    operator_extra_links = (ModelArtsDatasetLink(),)
+
+    def __init__(self, *, dataset_id: str, import_path: str, import_type: str | None = None,
+                 annotation_config: dict[str, Any] | None = None, import_annotations: bool | None = None,
+                 with_column_header: bool | None = None, included_labels: list[Any] | None = None,
+                 excluded_labels: list[Any] | None = None, difficult_only: bool | None = None,
+                 final_annotation: bool | None = None, import_folder: str | None = None,
+                 import_origin: str | None = None, allow_empty: bool = False, asset_alias: str | None = None,
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("stream_logs", False)
+        super().__init__(**kwargs)
+        self.dataset_id = dataset_id
+        self.import_path = import_path
+        self.import_type = import_type
+        self.annotation_config = annotation_config
+        self.import_annotations = import_annotations
+        self.with_column_header = with_column_header
+        self.included_labels = included_labels
+        self.excluded_labels = excluded_labels
+        self.difficult_only = difficult_only
+        self.final_annotation = final_annotation
+        self.import_folder = import_folder
+        self.import_origin = import_origin
+        self.allow_empty = allow_empty
+        self.declare_obs_asset(import_path, asset_alias)
+
+    def prepare(self, context: Context) -> dict[str, Any]:
+        args = {k: getattr(self, k) for k in (
+            "dataset_id", "import_path", "import_type", "annotation_config", "import_annotations",
+            "with_column_header", "included_labels", "excluded_labels", "difficult_only", "final_annotation",
+            "import_folder", "import_origin")}
+        return _fail_on_spec_error(build_import_body, args)
+
+    def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        return {"dataset_id": self.dataset_id, "task_id": self.hook.create_import_task(self.dataset_id, body)}
+
+    def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
+        task = self._same_task(context, self.hook.latest_import_tasks(self.dataset_id), body["import_path"])
+        return {"dataset_id": self.dataset_id, "task_id": task["task_id"]} if task else None
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        s = outcome.summary
+        result = {"dataset_id": outcome.ids["dataset_id"], "import_task_id": outcome.ids["task_id"],
+                  "status": outcome.status, "import_path": obs_uri(str(s.get("import_path") or self.import_path)),
+                  **{k: s.get(k) for k in ("import_type", "total_sample_count", "imported_sample_count",
+                                           "annotated_sample_count", "total_file_count", "finished_file_count")}}
+        if not result.get("imported_sample_count") and not self.allow_empty:
+            raise AirflowFailException(
+                f"Import task {result['import_task_id']} of dataset {result['dataset_id']} completed but imported 0 "
+                f"samples from {result['import_path']} ({s.get('total_file_count') or 0} files seen). Check the "
+                "path and the file types, or set allow_empty=True if an empty import is expected.")
+        self.emit_obs_asset(context, result["import_path"], result)
+        return result
+
+
+class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
+    """Export a dataset's samples to OBS or to a new dataset (``POST .../export-tasks``) and wait (SDK 7.5.2).
+
+    Only image classification (0), object detection (1), image segmentation (3) and free format (900) datasets can
+    be exported: another type fails the task with that explanation before the export is requested.
+
+    :param dataset_id: the dataset (templated).
+    :param path: OBS output folder (``obs://bucket/export/``); the service writes ``{path}Data/<name>.manifest``.
+    :param export_type: 0 labelled, 1 unlabelled, 2 all (default), 3 by condition (``sample_state``/``samples``).
+    :param export_format: 1 tree, 2 tile (default). :param version_id: export this version's snapshot.
+    :param version_format: ``Default``, ``CarbonData``, ``CSV``. :param sample_state: ``__ALL__``, ``__NONE__`` ...
+    :param annotation_format: ``VOC`` or ``COCO``. :param source_type_header: ``obs://`` (default) or ``s3://``.
+    :param with_column_header: table exports. :param samples: sample ids (``export_type=3``).
+    :param export_dest: ``DIR`` (default) or ``NEW_DATASET``; then ``new_dataset_name`` (required) and
+        ``new_dataset_work_path``. :param export_params: further ``export_params`` fields.
+    :param asset_alias: also emit the export location through this ``AssetAlias`` (templated paths).
+
+    XCom: ``dataset_id``, ``export_task_id``. Returns ``path``, ``manifest_path``, the counts and, for
+    ``NEW_DATASET``, ``new_dataset_id``.
+    """
+
+    resource_kind = "export_task"
+    xcom_task_key = "export_task_id"
+    path_field = "path"
+    template_fields: Sequence[str] = ("dataset_id", "path", "export_type", "version_id", "sample_state",
+                                      "new_dataset_name", "new_dataset_work_path", "samples", "export_params",
+                                      "modelarts_conn_id")
+    template_fields_renderers = {"export_params": "json"}
+    operator_extra_links = (ModelArtsDatasetLink(),)
+
+    def __init__(self, *, dataset_id: str, path: str, export_type: int | str | None = None,
+                 export_format: int | str | None = None, version_id: str | None = None,
+                 version_format: str | None = None, sample_state: str | None = None,
+                 annotation_format: str | None = None, source_type_header: str | None = None,
+                 with_column_header: bool | None = None, samples: list[str] | None = None,
+                 export_dest: str = "DIR", new_dataset_name: str | None = None,
+                 new_dataset_work_path: str | None = None, export_params: dict[str, Any] | None = None,
+                 asset_alias: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_logs", False)
+        super().__init__(**kwargs)
+        self.dataset_id = dataset_id
+        self.path = path
+        self.export_type = export_type
+        self.export_format = export_format
+        self.version_id = version_id
+        self.version_format = version_format
+        self.sample_state = sample_state
+        self.annotation_format = annotation_format
+        self.source_type_header = source_type_header
+        self.with_column_header = with_column_header
+        self.samples = samples
+        self.export_dest = export_dest
+        self.new_dataset_name = new_dataset_name
+        self.new_dataset_work_path = new_dataset_work_path
+        self.export_params = export_params
+        self.declare_obs_asset(path, asset_alias)
+
+    def prepare(self, context: Context) -> dict[str, Any]:
+        args = {k: getattr(self, k) for k in (
+            "dataset_id", "path", "export_type", "export_format", "version_id", "version_format", "sample_state",
+            "annotation_format", "source_type_header", "with_column_header", "samples", "export_dest",
+            "export_params")}
+        args["export_new_dataset_name"] = self.new_dataset_name
+        args["export_new_dataset_work_path"] = self.new_dataset_work_path
+        return _fail_on_spec_error(build_export_body, args)
+
+    def check_exportable(self) -> dict[str, Any]:
+        """The dataset; ``AirflowFailException`` when its type cannot be exported."""
+        dataset = self.hook.get_dataset(self.dataset_id)
+        code = dataset.get("dataset_type")
+        if code not in EXPORTABLE_TYPES:
+            raise AirflowFailException(
+                f"Dataset {dataset.get('dataset_name')} ({self.dataset_id}) is a {DATASET_TYPE_NAMES.get(code, code)} "
+                f"dataset (type {code}): ModelArts can export only image classification (0), object detection (1), "
+                "image segmentation (3) and free format (900) datasets.")
+        return dataset
+
+    def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        from airflow_provider_modelarts.client.errors import ModelArtsApiError
+
+        self.check_exportable()
+        try:
+            task_id = self.hook.create_export_task(self.dataset_id, body)
+        except ModelArtsApiError as exc:
+            if exc.error_code in EXPORT_REFUSED:
+                raise AirflowFailException(f"ModelArts refused the export of dataset {self.dataset_id}: "
+                                           f"{exc.error_code} {exc.error_msg}") from None
+            raise
+        return {"dataset_id": self.dataset_id, "task_id": task_id}
+
+    def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
+        task = self._same_task(context, self.hook.latest_export_tasks(self.dataset_id), body["path"])
+        return {"dataset_id": self.dataset_id, "task_id": task["task_id"]} if task else None
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        s = outcome.summary
+        path = obs_uri(str(s.get("path") or self.path))
+        path = path if path.endswith("/") else path + "/"
+        dataset = self.hook.get_dataset(outcome.ids["dataset_id"])
+        result: dict[str, Any] = {
+            "dataset_id": outcome.ids["dataset_id"], "export_task_id": outcome.ids["task_id"],
+            "status": outcome.status, "path": path,
+            "manifest_path": f"{path}Data/{dataset.get('dataset_name')}.manifest",
+            **{k: s.get(k) for k in ("export_type", "export_format", "version_id", "total_sample_count",
+                                     "finished_sample_count")}}
+        params = s.get("export_params") or {}
+        if params.get("export_dest") == "NEW_DATASET":
+            found = self.hook.find_datasets_by_name(str(params.get("export_new_dataset_name")))
+            result["new_dataset_id"] = found[0]["dataset_id"] if found else None
+        self.emit_obs_asset(context, path, result)
+        return result
+
+
+# ---- versions ------------------------------------------------------------------------------------------------
+class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
+    """Publish a dataset version (``POST .../versions``) and wait until it is usable (status 1) (SDK 7.2.2).
+
+    :param dataset_id: the dataset (templated). :param version_name: 1-32 characters (default: the service's
+        ``V001``, ``V002`` ...). :param version_format: ``Default``, ``CarbonData``, ``CSV``.
+    :param description: / :param label_task_type: / :param label_task_id: SDK arguments.
+    :param train_evaluate_sample_ratio: training share, ``"0.80"`` (or 0.8). :param clear_hard_property: /
+        :param remove_sample_usage: / :param export_images: / :param with_column_header: REST options.
+
+    ModelArts publishes at most one version per dataset per minute: a second publish fails the try with a clear
+    ``ModelArts.4370`` message (retry after a minute, e.g. ``retry_delay=timedelta(minutes=1)``). A retry
+    reattaches to the version this task published (state store; else the version of the same name, or the newest
+    one created during this DAG run). XCom: ``dataset_id``, ``version_id``. Returns ``version_id``,
+    ``version_name``, ``manifest_path`` (``obs://``), counts.
+    """
+
+    resource_kind = "dataset_version"
+    template_fields: Sequence[str] = ("dataset_id", "version_name", "description", "label_task_id",
+                                      "train_evaluate_sample_ratio", "modelarts_conn_id")
+    operator_extra_links = (ModelArtsDatasetLink(),)
+    ARGS = ("dataset_id", "version_name", "version_format", "description", "label_task_type", "label_task_id",
+            "train_evaluate_sample_ratio", "clear_hard_property", "remove_sample_usage", "export_images",
+            "with_column_header")
+
+    def __init__(self, *, dataset_id: str, version_name: str | None = None, version_format: str | None = None,
+                 description: str | None = None, label_task_type: int | str | None = None,
+                 label_task_id: str | None = None, train_evaluate_sample_ratio: str | float | None = None,
+                 clear_hard_property: bool | None = None, remove_sample_usage: bool | None = None,
+                 export_images: bool | None = None, with_column_header: bool | None = None,
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("stream_logs", False)
+        super().__init__(**kwargs)
+        self.dataset_id = dataset_id
+        self.version_name = version_name
+        self.version_format = version_format
+        self.description = description
+        self.label_task_type = label_task_type
+        self.label_task_id = label_task_id
+        self.train_evaluate_sample_ratio = train_evaluate_sample_ratio
+        self.clear_hard_property = clear_hard_property
+        self.remove_sample_usage = remove_sample_usage
+        self.export_images = export_images
+        self.with_column_header = with_column_header
+
+    def prepare(self, context: Context) -> dict[str, Any]:
+        return _fail_on_spec_error(build_version_body, {k: getattr(self, k) for k in self.ARGS})
+
+    def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        from airflow_provider_modelarts.client.errors import ModelArtsApiError
+
+        try:
+            return {"dataset_id": self.dataset_id,
+                    "version_id": self.hook.create_dataset_version(self.dataset_id, body)}
+        except ModelArtsApiError as exc:
+            if exc.error_code == PUBLISH_TOO_OFTEN:
+                raise AirflowException(
+                    f"ModelArts publishes at most one version of a dataset per minute, and dataset {self.dataset_id} "
+                    f"published one less than a minute ago ({exc.error_code}: {exc.error_msg}). Retry after a "
+                    "minute (retry_delay >= 60 s) or space the version tasks out.") from None
+            raise
+
+    def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
+        versions = self.hook.latest_dataset_versions(self.dataset_id, 10)
+        if body.get("version_name"):
+            match = next((v for v in versions if v.get("version_name") == body["version_name"]), None)
+        else:
+            newest = versions[0] if versions else None
+            match = newest if newest and (newest.get("create_time") or 0) >= _run_started_ms(context) else None
+        return {"dataset_id": self.dataset_id, "version_id": match["version_id"]} if match else None
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        context["ti"].xcom_push(key="dataset_id", value=ids["dataset_id"])
+        context["ti"].xcom_push(key="version_id", value=ids["version_id"])
+        ModelArtsDatasetLink.persist(context, region=self.hook.settings.region, dataset_id=ids["dataset_id"])
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        s = dict(outcome.summary)
+        if s.get("manifest_path"):
+            s["manifest_path"] = obs_uri(str(s["manifest_path"]))
+        return {"dataset_id": outcome.ids["dataset_id"], **s}
+
+    def failure_message(self, outcome: WaitOutcome) -> str:
+        s = outcome.summary
+        return (f"Dataset version {s.get('version_name') or ''} {outcome.ids['version_id']} of dataset "
+                f"{outcome.ids['dataset_id']} could not be published: {outcome.message}")
+
+
+class ModelArtsDeleteDatasetVersionOperator(ModelArtsResourceOperator):
+    """Delete a dataset version (``DELETE .../versions/{version_id}``).
+
+    :param dataset_id: / :param version_id: templated. :param ignore_missing: a missing version is not an error.
+    """
+
+    resource_kind = "dataset_version"
+    template_fields: Sequence[str] = ("dataset_id", "version_id", "modelarts_conn_id")
+
+    def __init__(self, *, dataset_id: str, version_id: str, ignore_missing: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.dataset_id = dataset_id
+        self.version_id = version_id
+        self.ignore_missing = ignore_missing
+
+    def execute(self, context: Context) -> None:
+        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
+
+        try:
+            self.hook.delete_dataset_version(self.dataset_id, self.version_id)
+        except ModelArtsNotFoundError:
+            if not self.ignore_missing:
+                raise AirflowException(f"Version {self.version_id} of dataset {self.dataset_id} does not "
+                                       "exist.") from None
+            self.log.info("Version %s of dataset %s does not exist; nothing to delete", self.version_id,
+                          self.dataset_id)
+
+
+# ---- samples and labeling tasks --------------------------------------------------------------------------------
+class ModelArtsDeleteSamplesOperator(ModelArtsResourceOperator):
+    """Delete samples in bulk (``POST .../data-annotations/samples/delete``) (SDK reference 7.3.3).
+
+    :param dataset_id: the dataset (templated).
+    :param sample_ids: the sample ids (templated), or None to select them with ``sample_state``/``label_name``
+        (e.g. ``sample_state="__NONE__"`` deletes every unlabelled sample).
+    :param sample_state: / :param label_name: selection when ``sample_ids`` is None.
+    :param delete_source: also delete the OBS objects. :param ignore_missing: ids that do not exist are skipped
+        (logged) instead of failing the task.
+
+    Returns ``{"dataset_id", "deleted", "failed": [{sample_id, error_code, error_msg}]}``.
+    """
+
+    resource_kind = "dataset"
+    template_fields: Sequence[str] = ("dataset_id", "sample_ids", "sample_state", "label_name", "modelarts_conn_id")
+
+    def __init__(self, *, dataset_id: str, sample_ids: list[str] | str | None = None,
+                 sample_state: str | None = None, label_name: str | None = None, delete_source: bool = False,
+                 ignore_missing: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.dataset_id = dataset_id
+        self.sample_ids = sample_ids
+        self.sample_state = sample_state
+        self.label_name = label_name
+        self.delete_source = delete_source
+        self.ignore_missing = ignore_missing
+
+    def _ids(self) -> list[str] | None:
+        ids = self.sample_ids
+        if isinstance(ids, str):
+            ids = [i.strip() for i in ids.split(",") if i.strip()]
+        if ids is None and not (self.sample_state or self.label_name):
+            raise AirflowFailException(str(_spec_error("delete-samples arguments", "sample_ids: required (fix: a "
+                                                       "list of ids, or sample_state/label_name to select them)")))
+        if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids)):
+            raise AirflowFailException(str(_spec_error("delete-samples arguments",
+                                                       "sample_ids: a list of sample id strings")))
+        return ids
+
+    def execute(self, context: Context) -> Any:
+        ids = self._ids()
+        if ids is None:
+            ids = [s["sample_id"] for s in self.hook.list_samples(self.dataset_id, sample_state=self.sample_state,
+                                                                  label_name=self.label_name)]
+        if not ids:
+            self.log.info("No sample to delete in dataset %s", self.dataset_id)
+            return {"dataset_id": self.dataset_id, "deleted": 0, "failed": []}
+        answer = self.hook.delete_samples(self.dataset_id, ids, delete_source=self.delete_source)
+        results = answer.get("results") or [{"success": True}] * len(ids)
+        failed = [{"sample_id": i, "error_code": r.get("error_code"), "error_msg": r.get("error_msg")}
+                  for i, r in zip(ids, results, strict=False) if not r.get("success")]
+        if failed and not self.ignore_missing:
+            raise AirflowException(f"{len(failed)} of {len(ids)} samples of dataset {self.dataset_id} were not "
+                                   f"deleted: {failed[:5]}")
+        for item in failed:
+            self.log.info("Sample %s not deleted: %s %s", item["sample_id"], item["error_code"], item["error_msg"])
+        return {"dataset_id": self.dataset_id, "deleted": len(ids) - len(failed), "failed": failed}
+
+
+class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
+    """Create a team labeling task on a dataset (``POST .../workforce-tasks``) and wait until it has started
+    (SDK reference 7.7.1).
+
+    :param dataset_id: the dataset (templated). :param task_name: 1-64 letters, digits, ``_``, ``-`` (default
+        ``<task_id>-<run key>``); an existing task of that name is reattached to. :param task_type: labeling type
+        code (sent as the SDK names it). :param description: / :param repetition: / :param workforces_config: /
+        :param sample_conditions: / :param auto_sync_dataset: / :param synchronize_data: / :param data_sync_type:
+        REST options.
+
+    XCom: ``dataset_id``, ``label_task_id``. Returns the task's id, name, status and statistics.
+    """
+
+    resource_kind = "label_task"
+    template_fields: Sequence[str] = ("dataset_id", "task_name", "description", "workforces_config",
+                                      "modelarts_conn_id")
+    template_fields_renderers = {"workforces_config": "json"}
+    operator_extra_links = (ModelArtsDatasetLink(),)
+    ARGS = ("dataset_id", "task_name", "task_type", "description", "repetition", "workforces_config",
+            "sample_conditions", "auto_sync_dataset", "synchronize_data", "data_sync_type")
+
+    def __init__(self, *, dataset_id: str, task_name: str | None = None, task_type: int | str | None = None,
+                 description: str | None = None, repetition: int | None = None,
+                 workforces_config: dict[str, Any] | None = None, sample_conditions: str | None = None,
+                 auto_sync_dataset: bool | None = None, synchronize_data: bool | None = None,
+                 data_sync_type: int | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_logs", False)
+        super().__init__(**kwargs)
+        self.dataset_id = dataset_id
+        self.task_name = task_name
+        self.labeling_type = task_type  # BaseOperator.task_type is the operator class name
+        self.description = description
+        self.repetition = repetition
+        self.workforces_config = workforces_config
+        self.sample_conditions = sample_conditions
+        self.auto_sync_dataset = auto_sync_dataset
+        self.synchronize_data = synchronize_data
+        self.data_sync_type = data_sync_type
+
+    def prepare(self, context: Context) -> dict[str, Any]:
+        args = {k: getattr(self, k) for k in self.ARGS if k != "task_type"}
+        args["task_type"] = self.labeling_type
+        args["task_name"] = args["task_name"] or deterministic_name(context)
+        return _fail_on_spec_error(build_label_task_body, args)
+
+    def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        return {"dataset_id": self.dataset_id, "task_id": self.hook.create_label_task(self.dataset_id, body)}
+
+    def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
+        match = next((t for t in self.hook.list_label_tasks(self.dataset_id)
+                      if t.get("task_name") == body["task_name"]), None)
+        return {"dataset_id": self.dataset_id, "task_id": match["task_id"]} if match else None
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        context["ti"].xcom_push(key="dataset_id", value=ids["dataset_id"])
+        context["ti"].xcom_push(key="label_task_id", value=ids["task_id"])
+        ModelArtsDatasetLink.persist(context, region=self.hook.settings.region, dataset_id=ids["dataset_id"])
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        return {"dataset_id": outcome.ids["dataset_id"], "label_task_id": outcome.ids["task_id"], **outcome.summary}
+
+
+# ---- manifests ------------------------------------------------------------------------------------------------
+class ModelArtsBuildManifestOperator(ObsAssetMixin, BaseOperator):
+    """Write a ModelArts manifest listing every file of an OBS folder, with labels (no ModelArts call).
+
+    :param source_folder: ``obs://bucket/images/`` (templated).
+    :param manifest_path: where to write it: ``obs://...`` or a local path (templated).
+    :param labels: ``"folders"`` (default: the first sub-folder is the label, ImageNet layout), a mapping of a
+        relative file or sub-folder (ending ``/``) to a label name or names (templated), or None.
+    :param label_type: manifest label type or dataset type code (default 0, image classification).
+    :param extensions: file endings to keep (default images; None: every file). :param usage: ``TRAIN`` ...
+    :param source_scheme: ``obs://`` or ``s3://`` in the ``source`` of every line.
+    :param save_mode: ``w`` or ``a``. :param allow_empty: an empty folder is a success (default: it fails).
+    :param asset_alias: also emit the manifest location through this ``AssetAlias``.
+
+    Returns ``{"manifest_path", "sample_count", "labels"}``; feed ``manifest_path`` to
+    :class:`ModelArtsImportDatasetOperator` (with ``annotation_config={}`` to import the labels).
+    """
+
+    template_fields: Sequence[str] = ("source_folder", "manifest_path", "labels", "usage", "modelarts_conn_id")
+    template_fields_renderers = {"labels": "json"}
+
+    def __init__(self, *, source_folder: str, manifest_path: str, labels: Any = "folders",
+                 label_type: int | str = 0, extensions: Sequence[str] | None = (".jpg", ".jpeg", ".png", ".bmp"),
+                 usage: str | None = None, source_scheme: str = "obs://", save_mode: str = "w",
+                 allow_empty: bool = False, asset_alias: str | None = None,
+                 modelarts_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.source_folder = source_folder
+        self.manifest_path = manifest_path
+        self.labels = labels
+        self.label_type = label_type
+        self.extensions = extensions
+        self.usage = usage
+        self.source_scheme = source_scheme
+        self.save_mode = save_mode
+        self.allow_empty = allow_empty
+        self.modelarts_conn_id = modelarts_conn_id
+        self.declare_obs_asset(manifest_path if str(manifest_path).startswith("obs://") else None, asset_alias)
+
+    def execute(self, context: Context) -> Any:
+        from airflow_provider_modelarts.hooks.obs import OBSHook
+        from airflow_provider_modelarts.utils.manifest import ManifestError, manifest_from_obs
+
+        hook = OBSHook(self.modelarts_conn_id)
+        try:
+            manifest = manifest_from_obs(self.source_folder, obs_hook=hook, labels=self.labels or None,
+                                         label_type=self.label_type, extensions=self.extensions, usage=self.usage,
+                                         source_scheme=self.source_scheme)
+        except (ManifestError, ValueError) as exc:
+            raise AirflowFailException(f"Cannot build a manifest from {self.source_folder}: {exc}") from None
+        if not manifest.samples and not self.allow_empty:
+            raise AirflowFailException(f"No file under {self.source_folder} matches {self.extensions}; nothing to "
+                                       "put in the manifest (set allow_empty=True to write an empty one).")
+        path = manifest.save(self.manifest_path, save_mode=self.save_mode, obs_hook=hook)
+        result = {"manifest_path": path, "sample_count": len(manifest.samples), "labels": manifest.label_names}
+        self.log.info("Wrote %d samples (%d labels) to %s", len(manifest.samples), len(result["labels"]), path)
+        if str(path).startswith("obs://"):
+            self.emit_obs_asset(context, str(path), {"manifest_path": path, "sample_count": len(manifest.samples)})
+        return result
