@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONSTRAINTS := requirements/constraints.txt
+# The UI checks drive Debian's Chromium through Playwright (never `playwright install`: its CDN is unreachable).
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
 
-.PHONY: venv demo test lint unit emulator clean
+.PHONY: venv browser demo test lint unit fullstack emulator clean
 
 venv: $(STAMP)
 
@@ -16,14 +19,23 @@ $(STAMP): $(CONSTRAINTS) setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev]'
 	touch $(STAMP)
 
+# Debian's chromium for the full-stack UI tests (as root, like CI; skipped when already there).
+browser:
+	@test -x $(CHROMIUM_PATH) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -x $(CHROMIUM_PATH) || { echo "$(CHROMIUM_PATH) missing: apt-get install -y chromium" >&2; exit 1; }
+
 lint: venv
-	$(BIN)/ruff check airflow_provider_modelarts tests
+	$(BIN)/ruff check airflow_provider_modelarts tests dags_examples
 	$(BIN)/mypy airflow_provider_modelarts/client airflow_provider_modelarts/hooks
 
-unit: venv
+unit: venv browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-test: venv lint unit
+test: venv browser lint unit
+
+# Only the full-stack tests (real api-server, scheduler, dag-processor, triggerer; Playwright UI checks).
+fullstack: venv browser
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m fullstack $(PYTEST_ARGS)
 
 demo: venv
 	$(BIN)/python demo/run_demo.py
@@ -33,3 +45,17 @@ emulator: venv
 
 clean:
 	rm -rf $(VENV) .demo
+
+# Benchmarks (docs/benchmarks.md): not part of `make test`. The SageMaker comparison needs the Amazon provider,
+# which is not in the lock: it is installed into the venv here, pinned and checked against the constraints.
+AMAZON_PROVIDER := apache-airflow-providers-amazon==9.39.0
+.PHONY: bench soak
+
+bench: venv
+	$(BIN)/python -c "import airflow.providers.amazon" 2>/dev/null || \
+		$(BIN)/pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) "$(AMAZON_PROVIDER)"
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# The long reliability run: the fault soak repeats the chain SOAK_RUNS times (make test runs it 3 times).
+soak: venv
+	RELIABILITY_SOAK_RUNS=$(or $(SOAK_RUNS),20) $(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability $(PYTEST_ARGS)

@@ -1,0 +1,1 @@
+"""Full-stack tests: the real Airflow api-server, scheduler, dag-processor and triggerer (marker ``fullstack``)."""
