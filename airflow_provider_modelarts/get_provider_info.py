@@ -27,12 +27,21 @@ def get_provider_info() -> dict:
         ],
         "operators": [
             {"integration-name": "Huawei Cloud ModelArts",
-             "python-modules": ["airflow_provider_modelarts.operators.training"]},
+             "python-modules": ["airflow_provider_modelarts.operators.training",
+                                "airflow_provider_modelarts.operators.training_v1",
+                                "airflow_provider_modelarts.operators.datasets",
+                                "airflow_provider_modelarts.operators.models",
+                                "airflow_provider_modelarts.operators.services",
+                                "airflow_provider_modelarts.operators.metric_gate"]},
             {"integration-name": "Huawei Cloud OBS", "python-modules": ["airflow_provider_modelarts.operators.obs"]},
         ],
         "sensors": [
             {"integration-name": "Huawei Cloud ModelArts",
-             "python-modules": ["airflow_provider_modelarts.sensors.training"]},
+             "python-modules": ["airflow_provider_modelarts.sensors.training",
+                                "airflow_provider_modelarts.sensors.training_v1",
+                                "airflow_provider_modelarts.sensors.datasets",
+                                "airflow_provider_modelarts.sensors.models",
+                                "airflow_provider_modelarts.sensors.services"]},
             {"integration-name": "Huawei Cloud OBS", "python-modules": ["airflow_provider_modelarts.sensors.obs"]},
         ],
         "triggers": [
@@ -124,5 +133,12 @@ def get_provider_info() -> dict:
                 },
             }
         ],
-        "extra-links": ["airflow_provider_modelarts.links.modelarts.ModelArtsTrainingJobLink"],
+        "extra-links": [
+            "airflow_provider_modelarts.links.modelarts.ModelArtsTrainingJobLink",
+            "airflow_provider_modelarts.links.training_v1.ModelArtsTrainingJobV1Link",
+            "airflow_provider_modelarts.links.training_v1.ModelArtsVisualizationJobLink",
+            "airflow_provider_modelarts.links.datasets.ModelArtsDatasetLink",
+            "airflow_provider_modelarts.links.models.ModelArtsModelLink",
+            "airflow_provider_modelarts.links.models.ModelArtsServiceLink",
+        ],
     }

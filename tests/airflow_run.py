@@ -6,6 +6,7 @@ the results from the same metadata DB.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -25,12 +26,19 @@ class DagRunResult:
     output: str
 
 
-def run_dag(dag_id: str, *, logical_date: datetime | None = None, timeout: float = 300) -> DagRunResult:
-    """``airflow dags test <dag_id> [<logical_date>]`` in a subprocess; returns its run and output."""
+def run_dag(dag_id: str, *, logical_date: datetime | None = None, timeout: float = 300,
+            extra_env: dict[str, str] | None = None, conf: dict[str, Any] | None = None) -> DagRunResult:
+    """``airflow dags test <dag_id> [<logical_date>]`` in a subprocess; returns its run and output.
+
+    :param extra_env: environment added for that process (e.g. ``AIRFLOW__CORE__DAGS_FOLDER`` of the examples).
+    """
     cmd = [AIRFLOW, "dags", "test", dag_id]
     if logical_date is not None:
         cmd.append(logical_date.isoformat())
-    proc = subprocess.run(cmd, env=os.environ.copy(), capture_output=True, text=True, timeout=timeout)
+    if conf is not None:
+        cmd += ["--conf", json.dumps(conf)]
+    proc = subprocess.run(cmd, env={**os.environ, **(extra_env or {})}, capture_output=True, text=True,
+                          timeout=timeout)
     return DagRunResult(dag_id, latest_run_id(dag_id), proc.returncode, proc.stdout + proc.stderr)
 
 

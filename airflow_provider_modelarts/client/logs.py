@@ -53,3 +53,37 @@ class PreviewLogSource:
         chunk = fresh[: end + 1]
         lines.extend(chunk.decode("utf-8", "replace").splitlines())
         return lines, cursor + len(chunk)
+
+
+@dataclass(frozen=True)
+class AomLogSource:
+    """v1 ``aom-log``: up to ``page_lines`` lines after a line position (``base_line``), oldest first.
+
+    A line position is ``<version create time ms><6-digit line index>`` (``start_line``/``end_line`` of the
+    answer); the cursor is the position of the last line emitted as an int (0: nothing read yet, then the first
+    read takes the newest ``page_lines`` lines and reports older ones as skipped). Lines are whole: each is
+    emitted once, in order.
+
+    :param build: ``(ids, base_line or None, lines) -> ApiRequest`` (an ``order=desc`` read: lines after base).
+    :param page_lines: lines per read (the service allows at most 500).
+    """
+
+    build: Any
+    page_lines: int = 500
+    index_digits: int = 6
+
+    def request(self, ids: Mapping[str, Any], cursor: int) -> ApiRequest:
+        return self.build(ids, str(cursor) if cursor else None, self.page_lines)
+
+    def advance(self, data: Any, cursor: int) -> tuple[list[str], int]:
+        data = data or {}
+        count = int(data.get("lines") or 0)
+        end = str(data.get("end_line") or "")
+        if count <= 0 or not end.isdigit():
+            return [], cursor
+        lines = str(data.get("content") or "").split("\n")[:count]
+        start = str(data.get("start_line") or "")
+        skipped = int(start[-self.index_digits:]) if (not cursor and start.isdigit()) else 0
+        if skipped > 0:
+            lines.insert(0, f"[... {skipped} older log lines not shown]")
+        return lines, int(end)

@@ -94,6 +94,37 @@ class StateTable:
         return f"{status} ({meaning})" if meaning else str(status)
 
 
+@dataclass(frozen=True)
+class NewestEntryTable(StateTable):
+    """A state table whose status is that of the newest entry of a list in the resource.
+
+    Used for a service's config update, observed through its update logs (``GET .../logs``): the status is the
+    ``result`` (``RUNNING``/``SUCCESS``/``FAIL``) of the newest log entry; with no entry yet it is ``empty_status``.
+
+    :param list_key: the key of the list. :param order_key: the entry field that orders entries (newest = max;
+        ties go to the later entry). :param empty_status: the status when the list is empty.
+    """
+
+    list_key: str = "logs"
+    order_key: str = "update_time"
+    empty_status: str = "PENDING"
+
+    def newest(self, resource: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+        items = resource.get(self.list_key) if isinstance(resource, Mapping) else None
+        entries = [(e.get(self.order_key) or 0, i, e) for i, e in enumerate(items or []) if isinstance(e, Mapping)]
+        return max(entries, key=lambda t: (t[0], t[1]))[2] if entries else None
+
+    def status_of(self, resource: Mapping[str, Any] | None) -> Any:
+        entry = self.newest(resource)
+        return self.empty_status if entry is None else super().status_of(entry)
+
+    def error_of(self, resource: Mapping[str, Any] | None) -> str | None:
+        return super().error_of(self.newest(resource))
+
+
+#: Service statuses that are on the way somewhere (polled on).
+_SERVICE_MOVING = frozenset({"deploying", "pending", "waiting", "stopping", "deleting"})
+
 TABLES: dict[str, StateTable] = {
     t.kind: t
     for t in (
@@ -122,6 +153,11 @@ TABLES: dict[str, StateTable] = {
                    failure=frozenset({4}), stopped=frozenset({3}),
                    meanings={0: "creating", 1: "normal", 2: "deleting", 3: "deleted", 4: "abnormal",
                              5: "synchronizing", 6: "releasing a version", 7: "switching versions", 8: "importing"}),
+        # A team labeling (workforce) task is usable once started: 6 created and 0 starting are the waits.
+        StateTable("label_task", ("status",), running=frozenset({0, 6}), success=frozenset({1, 2, 3, 4, 5, 7}),
+                   failure=frozenset(),
+                   meanings={0: "starting", 1: "running", 2: "accepting", 3: "accepted", 4: "rejected",
+                             5: "synchronizing the acceptance result", 6: "created", 7: "acceptance sampling"}),
         StateTable("model", ("model_status",), running=frozenset({"publishing", "building"}),
                    success=frozenset({"published"}), failure=frozenset({"failed", "building_failed"}),
                    error_paths=(("error_msg",), ("health", "error_msg"))),
@@ -130,6 +166,15 @@ TABLES: dict[str, StateTable] = {
                    running=frozenset({"deploying", "concerning", "pending", "waiting", "stopping", "deleting"}),
                    success=frozenset({"running", "finished"}), failure=frozenset({"failed"}),
                    stopped=frozenset({"stopped"}), error_paths=(("error_msg",),)),
+        # A batch service runs its input and ends finished: running is progress, not success.
+        StateTable("batch_service", ("status",), running=_SERVICE_MOVING | {"running", "concerning"},
+                   success=frozenset({"finished"}), failure=frozenset({"failed"}), stopped=frozenset({"stopped"}),
+                   error_paths=(("error_msg",),)),
+        # A config update of a live service, read from its update logs (newest entry's result).
+        NewestEntryTable("service_update", ("result",), running=frozenset({"RUNNING", "PENDING"}),
+                         success=frozenset({"SUCCESS"}), failure=frozenset({"FAIL"}),
+                         error_paths=(("error_msg",), ("result_detail",)),
+                         meanings={"PENDING": "no update-log entry yet", "FAIL": "the update failed"}),
     )
 }
 

@@ -37,7 +37,7 @@ A training script that produces a deployable model writes, into its output direc
 ``predict`` receives the request body of an inference call and the local path of the ``model/`` directory
 (where it can read ``config.json`` or any weights it saved) and returns the JSON answer. A model imported
 from ``obs://.../output/model/`` is served by loading ``customize_service.py`` and calling ``predict``.
-``tests/data/train_job/train.py`` is the reference example of this layout.
+``dags_examples/assets/train_job/code/train.py`` is the reference example of this layout.
 
 Times (``started_at``, ``ended_at``, metric buckets) are emulated seconds (``emu.clock.now()``).
 """

@@ -13,6 +13,10 @@ from airflow_provider_modelarts.client.config import ClientSettings
 from airflow_provider_modelarts.client.pagination import Pager, iterate
 from airflow_provider_modelarts.client.request import ApiRequest
 from airflow_provider_modelarts.hooks.connection import CONN_TYPE, DEFAULT_CONN_ID, settings_from_connection
+from airflow_provider_modelarts.hooks.methods.datasets import DatasetMethods
+from airflow_provider_modelarts.hooks.methods.models import ModelMethods
+from airflow_provider_modelarts.hooks.methods.services import ServiceMethods
+from airflow_provider_modelarts.hooks.methods.training_v1 import TrainingV1Methods
 from airflow_provider_modelarts.hooks.methods.training_v2 import TrainingV2Methods
 
 if TYPE_CHECKING:
@@ -27,7 +31,7 @@ def _mask(settings: ClientSettings) -> None:
         mask_secret(secret)
 
 
-class ModelArtsHook(TrainingV2Methods, BaseHook):
+class ModelArtsHook(TrainingV2Methods, TrainingV1Methods, DatasetMethods, ModelMethods, ServiceMethods, BaseHook):
     """Talk to Huawei Cloud ModelArts through a ``modelarts`` connection.
 
     The connection is read lazily (never in ``__init__``) and the client is cached on the hook; IAM tokens are

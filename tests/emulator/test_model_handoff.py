@@ -18,7 +18,7 @@ import requests
 from airflow_provider_modelarts.emulator.testing import EmulatorHandle, start_emulator
 
 BUCKET = "modelarts-emulator"
-DATA = Path(__file__).resolve().parent.parent / "data" / "train_job"
+DATA = Path(__file__).resolve().parents[2] / "dags_examples" / "assets" / "train_job"
 
 
 def _v2(handle: EmulatorHandle, method: str, path: str, **kwargs: Any) -> requests.Response:
@@ -88,8 +88,8 @@ def _long_running_job(handle: EmulatorHandle) -> psutil.Process:
     """A runner job sleeping for a minute; returns its process once it runs."""
     root = f"stop-{uuid.uuid4().hex[:8]}/"
     obs = handle.emu.obs
-    obs.put(BUCKET, root + "code/train.py", (DATA / "train.py").read_bytes())
-    obs.put(BUCKET, root + "data/points.csv", (DATA / "data.csv").read_bytes())
+    obs.put(BUCKET, root + "code/train.py", (DATA / "code" / "train.py").read_bytes())
+    obs.put(BUCKET, root + "data/points.csv", (DATA / "data" / "data.csv").read_bytes())
     body = _job_body("long", f"obs://{BUCKET}/{root}output/", code_dir=f"obs://{BUCKET}/{root}code/",
                      parameters=[{"name": "sleep", "value": "60"}],
                      inputs=[{"name": "data_url", "remote": {"obs": {"obs_url": f"obs://{BUCKET}/{root}data/"}}}])

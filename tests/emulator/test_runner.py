@@ -1,4 +1,4 @@
-"""Runner mode: v2 training jobs really run ``tests/data/train_job/train.py`` from OBS in a subprocess."""
+"""Runner mode: v2 training jobs really run ``dags_examples/assets/train_job/code/train.py`` from OBS in a subprocess."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import requests
 from airflow_provider_modelarts.emulator.runner import boot_file_relative, start_training_run, stop_all_runs
 from airflow_provider_modelarts.emulator.testing import EmulatorHandle, start_emulator
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "train_job"
+DATA = Path(__file__).resolve().parents[2] / "dags_examples" / "assets" / "train_job"
 BUCKET = "modelarts-emulator"
 FINAL = {"Completed", "Failed", "Abnormal", "Terminated"}
 
@@ -35,9 +35,9 @@ def prefix(runner: EmulatorHandle) -> str:
     """A fresh OBS folder holding the training code and data (moto buckets are shared in the process)."""
     root = f"runner-{uuid.uuid4().hex[:8]}/"
     obs = runner.emu.obs
-    obs.put(BUCKET, root + "code/train.py", (DATA / "train.py").read_bytes())
+    obs.put(BUCKET, root + "code/train.py", (DATA / "code" / "train.py").read_bytes())
     obs.put(BUCKET, root + "code/README.txt", b"not code")
-    obs.put(BUCKET, root + "data/points.csv", (DATA / "data.csv").read_bytes())
+    obs.put(BUCKET, root + "data/points.csv", (DATA / "data" / "data.csv").read_bytes())
     return root
 
 

@@ -22,6 +22,7 @@ from tests.airflow_run import run_dag, ti_states, xcom
 
 BUCKET = "modelarts-emulator"
 DATA = Path(__file__).resolve().parents[1] / "data"
+TRAIN_JOB = Path(__file__).resolve().parents[2] / "dags_examples" / "assets" / "train_job"
 
 
 def put_dir(handle: EmulatorHandle, local: Path, prefix: str) -> None:
@@ -126,8 +127,8 @@ def runner() -> Iterator[EmulatorHandle]:
     """An emulator in runner mode; the training code, data and the canary model in its OBS."""
     with start_emulator(speed=10.0, runner=True) as handle:
         obs = handle.emu.obs
-        obs.put(BUCKET, "ms-e2e/code/train.py", (DATA / "train_job" / "train.py").read_bytes())
-        obs.put(BUCKET, "ms-e2e/data/points.csv", (DATA / "train_job" / "data.csv").read_bytes())
+        obs.put(BUCKET, "ms-e2e/code/train.py", (TRAIN_JOB / "code" / "train.py").read_bytes())
+        obs.put(BUCKET, "ms-e2e/data/points.csv", (TRAIN_JOB / "data" / "data.csv").read_bytes())
         put_dir(handle, DATA / "model_linear", "ms-e2e/model_linear/")
         yield handle
 

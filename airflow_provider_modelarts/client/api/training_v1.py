@@ -30,9 +30,10 @@ def create_job(body: dict[str, Any]) -> ApiRequest:
 
 
 def list_jobs(*, status: int | None = None, search_content: str | None = None, sort_by: str | None = None,
-              order: str | None = None) -> ApiRequest:
+              order: str | None = None, per_page: int | None = None) -> ApiRequest:
     return ApiRequest("GET", JOBS, "training_v1.list", query=[("status", status), ("search_content", search_content),
-                                                              ("sortBy", sort_by), ("order", order)])
+                                                              ("sortBy", sort_by), ("order", order),
+                                                              ("per_page", per_page)])
 
 
 def update_job(job_id: int | str, job_desc: str) -> ApiRequest:
@@ -71,6 +72,14 @@ def read_log(job_id: int | str, version_id: int | str, log_file: str, *, base_li
              lines: int | None = None, order: str | None = None) -> ApiRequest:
     return ApiRequest("GET", f"{_version(job_id, version_id)}/aom-log", "training_v1.logs.read",
                       query=[("log_file", log_file), ("base_line", base_line), ("lines", lines), ("order", order)])
+
+
+def read_log_bytes(job_id: int | str, version_id: int | str, log_file: str, *, start_byte: int = 0,
+                   offset: int = 2048) -> ApiRequest:
+    """The older byte-offset read (SDK ``get_job_log(log_file, start_byte, offset)``): ``{log, log_byte_count,
+    end_byte}``. ``start_byte=-1`` reads the newest ``|offset|`` bytes; ``offset`` is in [-2048, 2048]."""
+    return ApiRequest("GET", f"{_version(job_id, version_id)}/log", "training_v1.logs.bytes",
+                      query=[("log_file", log_file), ("start_byte", start_byte), ("offset", offset)])
 
 
 def create_config(body: dict[str, Any]) -> ApiRequest:
@@ -139,3 +148,24 @@ def list_resource_specs(job_type: str = "train", engine_id: int | None = None) -
 
 def list_engines(job_type: str = "train") -> ApiRequest:
     return ApiRequest("GET", "/v1/{project_id}/job/ai-engines", "training_v1.engines", query=[("job_type", job_type)])
+
+
+def obs_dir_v1(path: str) -> str:
+    """An OBS location in the v1 form ``/bucket/dir/`` (``obs://bucket/dir/`` is accepted and converted)."""
+    return "/" + path[len("obs://"):] if path.startswith("obs://") else path
+
+
+def pick_spec_id(specs: list[dict[str, Any]], flavor: str) -> int | None:
+    """The ``spec_id`` of the resource spec whose ``spec_code`` is ``flavor`` (None when there is none)."""
+    return next((int(s["spec_id"]) for s in specs if s.get("spec_code") == flavor), None)
+
+
+def pick_engine_id(engines: list[dict[str, Any]], engine_name: str, engine_version: str) -> int | None:
+    """The ``engine_id`` of ``engine_name`` (case-insensitive) + ``engine_version`` (None when there is none)."""
+    return next((int(e["engine_id"]) for e in engines if str(e.get("engine_name", "")).lower() ==
+                 engine_name.lower() and e.get("engine_version") == engine_version), None)
+
+
+def pick_model_id(models: list[dict[str, Any]], model_name: str) -> int | None:
+    """The ``model_id`` of the built-in algorithm named ``model_name`` (None when there is none)."""
+    return next((int(m["model_id"]) for m in models if m.get("model_name") == model_name), None)

@@ -1,0 +1,731 @@
+"""Legacy (v1) training operators: jobs and versions, stop, delete, job configurations, visualization jobs.
+
+Built on the shared machinery (:class:`~.base.ModelArtsResourceOperator`, the ``training_v1`` and
+``visualization_job`` state tables and resource specs): validate before any call, reattach on retry, wait (sync
+or deferred) while streaming the job log, stop the version on ``max_wait`` or kill.
+
+v1 job names are unique per project. A job is named ``<task_id>-<run key>`` (stable across tries), so a retry
+finds what an earlier try created with one ``search_content`` list call and reattaches when it is still running
+or succeeded; when it failed, the new job is named ``<task_id>-<run key>-<n>``.
+
+XCom keys: ``job_id``, ``version_id``, ``job_name``, ``version_name`` (training); ``job_id``, ``job_name``,
+``service_url`` (visualization). The return value is a compact summary with the status code and its meaning.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
+from airflow_provider_modelarts.links.training_v1 import ModelArtsTrainingJobV1Link, ModelArtsVisualizationJobLink
+from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name
+
+if TYPE_CHECKING:
+    from airflow.sdk.definitions.context import Context
+
+    from airflow_provider_modelarts.client.waiter import WaitOutcome
+
+#: Estimator arguments (SDK reference 9.1.1) taken by the job, version and configuration operators.
+V1_ESTIMATOR_ARGS = (
+    "code_dir", "boot_file", "model_name", "framework_type", "framework_version", "user_image_url", "user_command",
+    "hyperparameters", "output_path", "log_url", "inputs", "dataset_id", "dataset_version_id", "data_source",
+    "train_instance_type", "train_instance_count", "pool_id", "volumes",
+)
+NOT_ALLOWED = "ModelArts.0105"  # "This job can't be stop. job status: 10" and the like
+NAME_MAX = 60  # room for a "-<n>" suffix within the 64 characters of a v1 job name
+VIS_NAME_MAX = 17  # 20 characters for visualization job names
+
+
+def _spec_error(message: str) -> Exception:
+    from airflow_provider_modelarts.schemas import SpecError
+
+    return SpecError(f"Invalid training job arguments:\n- {message}")
+
+
+def _hyperparameters(value: Any) -> list[dict[str, Any]]:
+    """``{name: value}`` or ``[{"label", "value"}]`` -> ``[{"label", "value"}]``."""
+    if not value:
+        return []
+    if isinstance(value, Mapping):
+        return [{"label": str(k), "value": v} for k, v in value.items()]
+    return [dict(v) for v in value]
+
+
+def _boot_file_url(app_url: str, boot_file: str) -> str:
+    from airflow_provider_modelarts.client.api.training_v1 import obs_dir_v1
+
+    if boot_file.startswith(("obs://", "/")):
+        return obs_dir_v1(boot_file)
+    return app_url + boot_file.lstrip("/")
+
+
+def _check_sources(values: Mapping[str, Any], *, full: bool) -> None:
+    """One code source and one data source (exactly one each for a new job; at most one each otherwise)."""
+    code = [k for k in ("code_dir", "model_name", "user_image_url") if values.get(k)]
+    data = [k for k in ("inputs", "dataset_id", "data_source") if values.get(k)]
+    if len(code) > 1:
+        raise _spec_error(f"{' and '.join(code)} exclude each other: give code_dir/boot_file (with framework_type "
+                          "and framework_version), model_name (a built-in algorithm) or user_image_url/user_command.")
+    if values.get("model_name") and values.get("framework_type"):
+        raise _spec_error("model_name and framework_type exclude each other: a built-in algorithm brings its engine.")
+    if len(data) > 1:
+        raise _spec_error(f"{' and '.join(data)} exclude each other: give inputs (an OBS path), dataset_id + "
+                          "dataset_version_id, or data_source.")
+    if not full:
+        return
+    if not code:
+        raise _spec_error("code_dir/boot_file (with framework_type and framework_version), model_name or "
+                          "user_image_url/user_command is required.")
+    if values.get("code_dir") and not values.get("framework_type"):
+        raise _spec_error("framework_type and framework_version are required with code_dir (the hook's "
+                          "list_engines_v1() lists them).")
+    if not data:
+        raise _spec_error("inputs (an OBS path), dataset_id + dataset_version_id or data_source is required.")
+    if not values.get("output_path"):
+        raise _spec_error("output_path is required (an OBS folder like obs://bucket/output/).")
+    if not (values.get("train_instance_type") or values.get("pool_id")):
+        raise _spec_error("train_instance_type is required (a flavor code such as modelarts.vm.cpu.2u; the hook's "
+                          "list_resource_specs_v1() lists them), or pool_id.")
+
+
+def build_v1_config(args: Mapping[str, Any], overrides: Mapping[str, Any] | None = None, *,
+                    full: bool = True) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate the Estimator arguments and map them to a v1 ``config`` (REST fields).
+
+    :param args: the Estimator arguments (:data:`V1_ESTIMATOR_ARGS`; unset ones None).
+    :param overrides: REST-shaped ``config`` fields merged over the result (``spec_id``, ``engine_id`` ...).
+    :param full: a new job or configuration (every required source present); False for a new version, whose
+        missing fields come from the previous version.
+    :returns: ``(config, lookups)``; ``lookups`` holds the names still to resolve remotely (``flavor``,
+        ``engine``, ``model_name``).
+    :raises SpecError: naming the field and the fix, before any remote call.
+    """
+    from airflow_provider_modelarts.client.api.training_v1 import obs_dir_v1
+    from airflow_provider_modelarts.schemas import coerce_numbers, validate
+
+    values = coerce_numbers({k: v for k, v in args.items() if v not in (None, "", [], {})},
+                            integer_fields=("train_instance_count", "pre_version_id"))
+    if isinstance(values.get("train_instance_type"), str) and values["train_instance_type"].isdigit():
+        values["train_instance_type"] = int(values["train_instance_type"])
+    values["hyperparameters"] = _hyperparameters(values.get("hyperparameters"))
+    if not values["hyperparameters"]:
+        del values["hyperparameters"]
+    validate(values, "training_job_v1", what="training job arguments")
+    overrides = dict(overrides or {})
+    _check_sources({**values, **({"code_dir": 1} if overrides.get("app_url") else {}),
+                    **({"inputs": 1} if overrides.get("data_url") else {}),
+                    **({"train_instance_type": 1} if overrides.get("spec_id") else {})}, full=full)
+
+    config: dict[str, Any] = {}
+    lookups: dict[str, Any] = {}
+    if "train_instance_count" in values or full:
+        config["worker_server_num"] = values.get("train_instance_count", 1)
+    if values.get("code_dir"):
+        config["app_url"] = obs_dir_v1(values["code_dir"])
+        config["boot_file_url"] = _boot_file_url(config["app_url"], values["boot_file"])
+    if values.get("framework_type"):
+        lookups["engine"] = [values["framework_type"], values["framework_version"]]
+    if values.get("model_name"):
+        lookups["model_name"] = values["model_name"]
+    for key in ("user_image_url", "user_command", "pool_id", "volumes", "dataset_id", "dataset_version_id"):
+        if values.get(key):
+            config[key] = values[key]
+    flavor = values.get("train_instance_type")
+    if isinstance(flavor, int):
+        config["spec_id"] = flavor
+    elif flavor:
+        lookups["flavor"] = flavor
+    if values.get("hyperparameters"):
+        config["parameter"] = [{"label": p["label"], "value": str(p["value"])} for p in values["hyperparameters"]]
+    if values.get("inputs"):
+        config["data_url"] = obs_dir_v1(values["inputs"])
+    if values.get("data_source"):
+        config["data_source"] = [{**s, **({"data_url": obs_dir_v1(s["data_url"])} if s.get("data_url") else {})}
+                                 for s in values["data_source"]]
+    for arg, key in (("output_path", "train_url"), ("log_url", "log_url")):
+        if values.get(arg):
+            config[key] = obs_dir_v1(values[arg])
+    config.update(copy.deepcopy(overrides))
+    return config, lookups
+
+
+def _name_pattern(base: str) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(base)}(-\d+)?$")
+
+
+def _own_jobs(jobs: list[dict[str, Any]], base: str) -> list[dict[str, Any]]:
+    """The entries named ``base`` or ``base-<n>`` (what tries of one task instance create), newest first."""
+    pattern = _name_pattern(base)
+    own = [j for j in jobs if pattern.match(str(j.get("job_name", "")))]
+    return sorted(own, key=lambda j: (j.get("create_time") or 0, int(j.get("job_id") or 0)), reverse=True)
+
+
+def _next_free_name(base: str, jobs: list[dict[str, Any]]) -> str:
+    taken = {str(j.get("job_name")) for j in jobs}
+    return next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
+
+
+def _as_id(value: Any) -> Any:
+    """A numeric id rendered from a template (``"12"``) as an int; anything else unchanged."""
+    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+
+
+def resolve_v1_config(hook: Any, config: Mapping[str, Any], lookups: Mapping[str, Any]) -> dict[str, Any]:
+    """Resolve flavor, engine and built-in algorithm names to ids (one cached listing call each).
+
+    :raises AirflowFailException: for a name the service does not know (listing the known ones).
+    """
+    from airflow_provider_modelarts.hooks.methods.training_v1 import V1LookupError
+
+    out = dict(config)
+    try:
+        if lookups.get("flavor"):
+            out["spec_id"] = hook.resolve_spec_id_v1(lookups["flavor"])
+        if lookups.get("engine"):
+            out["engine_id"] = hook.resolve_engine_id_v1(*lookups["engine"])
+        if lookups.get("model_name"):
+            out["model_id"] = hook.resolve_model_id_v1(lookups["model_name"])
+    except V1LookupError as exc:
+        raise AirflowFailException(f"Invalid training job arguments:\n- {exc}") from None
+    return out
+
+
+class _UniqueNameMixin:
+    """Creates of resources whose names are unique (v1 jobs, visualization jobs): a retry's create collides with
+    the earlier try's resource (``ModelArts.0103``); it is reattached to when alive, else a free name is taken."""
+
+    resource_kind: ClassVar[str]
+    name_key: ClassVar[str] = "job_name"
+    log: Any
+
+    def lookup_named(self, base: str) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def ids_of_entry(self, entry: Mapping[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def create_unique(self, body: dict[str, Any], post: Callable[[dict[str, Any]], dict[str, Any]],
+                      base: str | None) -> dict[str, Any]:
+        """POST ``body``; on a name collision with a deterministic ``base``, reattach or take the next name."""
+        from airflow_provider_modelarts.client.errors import ModelArtsConflictError
+        from airflow_provider_modelarts.client.states import FAILURE, STOPPED, classify
+
+        try:
+            return post(body)
+        except ModelArtsConflictError:
+            if base is None:  # a name the user chose: the collision is theirs to resolve
+                raise
+        own = _own_jobs(self.lookup_named(base), base)
+        if own and classify(self.resource_kind, own[0]).state not in (FAILURE, STOPPED):
+            self.log.info("%s %s already exists (created by an earlier try); reattaching", self.resource_kind,
+                          own[0].get(self.name_key))
+            return self.ids_of_entry(own[0])
+        body = {**body, self.name_key: _next_free_name(base, own)}
+        self.log.info("An earlier try's %s ended; creating %s", self.resource_kind, body[self.name_key])
+        return post(body)
+
+    def find_own(self, base: str | None) -> dict[str, Any] | None:
+        """The newest resource an earlier try of this task instance created (one list call), or None."""
+        if base is None:
+            return None
+        own = _own_jobs(self.lookup_named(base), base)
+        return self.ids_of_entry(own[0]) if own else None
+
+
+# ---- training jobs and versions ----------------------------------------------------------------------------------
+class _TrainingV1Operator(ModelArtsResourceOperator):
+    """Shared waiting, XCom, link, log and failure handling of the v1 job/version operators."""
+
+    resource_kind = "training_v1"
+    operator_extra_links = (ModelArtsTrainingJobV1Link(),)
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        super().push_ids(context, ids)
+        version = self.hook.get_training_job_version_v1(ids["job_id"], ids["version_id"])
+        self._job_name = str(version.get("job_name") or "")
+        context["ti"].xcom_push(key="job_name", value=version.get("job_name"))
+        context["ti"].xcom_push(key="version_name", value=version.get("version_name"))
+        ModelArtsTrainingJobV1Link.persist(context, region=self.hook.settings.region, job_id=ids["job_id"],
+                                           version_id=ids["version_id"])
+
+    def wait(self, context: Context, ids: Mapping[str, Any]) -> Any:
+        """Wait with the log of the first worker streamed (its name from one ``log/file-names`` call)."""
+        if self.stream_logs:
+            ids = {**ids, "log_file": self._log_file(ids)}
+        return super().wait(context, ids)
+
+    def _log_file(self, ids: Mapping[str, Any]) -> str:
+        try:
+            files = self.hook.list_training_job_v1_log_files(ids["job_id"], ids["version_id"])
+        except Exception as exc:  # the log is a bonus: the documented name pattern then
+            self.log.warning("Could not list the log files of %s: %s", dict(ids), exc)
+            files = []
+        return files[0] if files else f"{getattr(self, '_job_name', '')}.0"
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        return {**outcome.summary, "status": outcome.status}
+
+    def failure_message(self, outcome: WaitOutcome) -> str:
+        from airflow_provider_modelarts.client.states import table
+
+        s = outcome.summary
+        text = (f"Training job {s.get('job_name') or ''} (job_id {outcome.ids['job_id']}, version "
+                f"{s.get('version_name') or ''} version_id {outcome.ids['version_id']}) ended {outcome.state} with "
+                f"status {table('training_v1').describe(outcome.status)}")
+        tail = outcome.log_tail
+        if not tail:
+            try:
+                tail = self.hook.get_training_job_v1_log_tail(outcome.ids["job_id"], outcome.ids["version_id"])
+            except Exception as exc:
+                self.log.warning("Could not read the job log: %s", exc)
+        if tail:
+            text += "\nLast log lines:\n" + "\n".join(tail[-20:])
+        return text
+
+
+class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator):
+    """Create a legacy (v1) training job with its first version and wait for it (``POST /v1/{p}/training-jobs``).
+
+    Estimator arguments (SDK reference 9.1.1), all templated. Code: ``code_dir`` (OBS folder, ``obs://b/d/`` or
+    ``/b/d/``) + ``boot_file`` with ``framework_type`` + ``framework_version`` (resolved to ``engine_id``), or
+    ``model_name`` (a built-in algorithm, resolved to ``model_id``), or ``user_image_url`` + ``user_command``.
+    Data: ``inputs`` (OBS path), ``dataset_id`` + ``dataset_version_id``, or ``data_source``
+    (``[{"type": "obs", "data_url"}]`` / ``[{"type": "dataset", "dataset_id", "dataset_version"}]``).
+    ``output_path`` (required), ``log_url``, ``hyperparameters`` (``{name: value}`` or ``[{"label", "value"}]``),
+    ``train_instance_type`` (flavor code, resolved to ``spec_id``; or a spec id), ``train_instance_count``,
+    ``pool_id``, ``volumes``, ``job_description``, ``job_name`` (default ``<task_id>-<run key>``).
+    ``job_config``: REST ``config`` fields merged over what the arguments produce.
+
+    Waiting options come from :class:`~.base.ModelArtsResourceOperator`; ``max_wait`` and killing the task
+    stop the version. Succeeds on status 10; any failure code (3, 5, 6, 11, 12, 13, 14, 16, 17, 21, 22) fails the
+    task with the code's name and meaning and the last log lines.
+    """
+
+    template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_name", "job_description", "job_config",
+                                      "modelarts_conn_id")
+    template_fields_renderers = {"job_config": "json", "hyperparameters": "json", "data_source": "json"}
+
+    def __init__(self, *, job_name: str | None = None, job_description: str | None = None,
+                 job_config: dict[str, Any] | None = None, code_dir: str | None = None,
+                 boot_file: str | None = None, model_name: str | None = None, framework_type: str | None = None,
+                 framework_version: str | None = None, user_image_url: str | None = None,
+                 user_command: str | None = None, hyperparameters: Any = None, output_path: str | None = None,
+                 log_url: str | None = None, inputs: str | None = None, dataset_id: str | None = None,
+                 dataset_version_id: str | None = None, data_source: list[dict[str, Any]] | None = None,
+                 train_instance_type: str | int | None = None, train_instance_count: int | str = 1,
+                 pool_id: str | None = None, volumes: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.job_name = job_name
+        self.job_description = job_description
+        self.job_config = job_config
+        self.code_dir, self.boot_file, self.model_name = code_dir, boot_file, model_name
+        self.framework_type, self.framework_version = framework_type, framework_version
+        self.user_image_url, self.user_command = user_image_url, user_command
+        self.hyperparameters, self.output_path, self.log_url = hyperparameters, output_path, log_url
+        self.inputs, self.dataset_id, self.dataset_version_id = inputs, dataset_id, dataset_version_id
+        self.data_source = data_source
+        self.train_instance_type, self.train_instance_count = train_instance_type, train_instance_count
+        self.pool_id, self.volumes = pool_id, volumes
+        self._base_name: str | None = None
+
+    def prepare(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_modelarts.schemas import SpecError, validate
+
+        try:
+            validate({k: v for k, v in (("job_name", self.job_name), ("job_description", self.job_description))
+                      if v}, "training_job_v1", what="training job arguments")
+            config, lookups = build_v1_config({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config)
+        except SpecError as exc:
+            raise AirflowFailException(str(exc)) from None  # retrying cannot fix a bad spec
+        self._base_name = None if self.job_name else deterministic_name(context, max_len=NAME_MAX)
+        body: dict[str, Any] = {"job_name": self.job_name or self._base_name, "config": config,
+                                "lookups": lookups}
+        if self.job_description:
+            body["job_desc"] = self.job_description
+        return body
+
+    def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        request = {k: v for k, v in body.items() if k != "lookups"}
+        request["config"] = resolve_v1_config(self.hook, body["config"], body["lookups"])
+        return self.create_unique(request, self._post, self._base_name)
+
+    def _post(self, request: dict[str, Any]) -> dict[str, Any]:
+        answer = self.hook.create_training_job_v1(request)
+        return {"job_id": answer["job_id"], "version_id": answer["version_id"]}
+
+    def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
+        return self.find_own(self._base_name)
+
+    def lookup_named(self, base: str) -> list[dict[str, Any]]:
+        return self.hook.find_training_jobs_v1_by_name(base)
+
+    def ids_of_entry(self, entry: Mapping[str, Any]) -> dict[str, Any]:
+        """The job's first version (the one this operator created), from the list entry when it has one."""
+        if int(entry.get("version_count") or 1) == 1:
+            return {"job_id": entry["job_id"], "version_id": entry["version_id"]}
+        versions = self.hook.list_training_job_versions_v1(entry["job_id"])
+        return {"job_id": entry["job_id"], "version_id": min(int(v["version_id"]) for v in versions)}
+
+
+class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
+    """Create a new version of a v1 training job from ``pre_version_id`` and wait for it.
+
+    The new version starts from the previous version's configuration; the Estimator arguments given (same as
+    :class:`ModelArtsCreateTrainingJobV1Operator`, all optional) replace it, and a data or code source given
+    replaces the previous one as a whole. Reattaching on retry uses the task state store (versions have no name
+    to look up).
+
+    :param job_id: the job (templated). :param pre_version_id: the version to start from (templated).
+    :param job_description: a new job description. :param job_config: REST ``config`` fields merged over.
+    """
+
+    template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_id", "pre_version_id", "job_description",
+                                      "job_config", "modelarts_conn_id")
+    template_fields_renderers = {"job_config": "json", "hyperparameters": "json", "data_source": "json"}
+
+    def __init__(self, *, job_id: int | str, pre_version_id: int | str, job_description: str | None = None,
+                 job_config: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        estimator = {a: kwargs.pop(a, None) for a in V1_ESTIMATOR_ARGS}
+        super().__init__(**kwargs)
+        self.job_id = job_id
+        self.pre_version_id = pre_version_id
+        self.job_description = job_description
+        self.job_config = job_config
+        for name, value in estimator.items():
+            setattr(self, name, value)
+
+    def prepare(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_modelarts.schemas import SpecError, validate
+
+        try:
+            pre = _as_id(self.pre_version_id)
+            validate({"pre_version_id": pre, **({"job_description": self.job_description}
+                                                if self.job_description else {})},
+                     "training_job_v1", what="training job version arguments")
+            config, lookups = build_v1_config({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
+                                              full=False)
+        except SpecError as exc:
+            raise AirflowFailException(str(exc)) from None
+        body: dict[str, Any] = {"config": {**config, "pre_version_id": pre}, "lookups": lookups}
+        if self.job_description:
+            body["job_desc"] = self.job_description
+        return body
+
+    def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        request = {k: v for k, v in body.items() if k != "lookups"}
+        request["config"] = resolve_v1_config(self.hook, body["config"], body["lookups"])
+        answer = self.hook.create_training_job_version_v1(_as_id(self.job_id), request)
+        return {"job_id": answer["job_id"], "version_id": answer["version_id"]}
+
+    def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
+        return None  # versions carry no name or tag: the task state store is the only reattach path
+
+
+class _ActOnOperator(ModelArtsResourceOperator):
+    """Send one action (stop, restart) to an existing resource, then (by default) wait for it to take effect.
+
+    An action the service refuses in the current state (``ModelArts.0105``, e.g. stopping a finished job) is not
+    an error: the current status is logged and returned.
+    """
+
+    def target_ids(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def act(self, ids: Mapping[str, Any]) -> None:
+        raise NotImplementedError
+
+    def execute(self, context: Context) -> Any:
+        from airflow_provider_modelarts.client.errors import ModelArtsApiError
+        from airflow_provider_modelarts.client.resources import spec_for
+        from airflow_provider_modelarts.client.states import table
+
+        ids = self.target_ids()
+        try:
+            self.act(ids)
+        except ModelArtsApiError as exc:
+            if exc.error_code != NOT_ALLOWED:
+                raise
+            status = table(self.resource_kind).status_of(self.hook.call(spec_for(self.resource_kind).get(ids)))
+            describe = table(self.resource_kind).describe(status)
+            self.log.info("%s %s: %s; its status is %s", self.resource_kind, ids, exc, describe)
+            return {**ids, "status": status, "status_text": describe}
+        self.remote_ids = dict(ids)
+        if not self.wait_for_completion:
+            return ids
+        return self.wait(context, ids)
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        return {**outcome.ids, **outcome.summary, "status": outcome.status}
+
+
+class ModelArtsStopTrainingJobVersionV1Operator(_ActOnOperator):
+    """Stop a v1 training job version and (by default) wait until it is stopped (12 KILLED or 13 CANCELED).
+
+    A version that already ended is left as it is (logged; its status is returned).
+
+    :param job_id: the job (templated). :param version_id: the version (templated).
+    """
+
+    resource_kind = "training_v1"
+    expect_stop = True
+    template_fields: Sequence[str] = ("job_id", "version_id", "modelarts_conn_id")
+
+    def __init__(self, *, job_id: int | str, version_id: int | str, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_logs", False)
+        super().__init__(**kwargs)
+        self.job_id = job_id
+        self.version_id = version_id
+
+    def target_ids(self) -> dict[str, Any]:
+        return {"job_id": _as_id(self.job_id), "version_id": _as_id(self.version_id)}
+
+    def act(self, ids: Mapping[str, Any]) -> None:
+        self.hook.stop_training_job_version_v1(ids["job_id"], ids["version_id"])
+
+
+class ModelArtsDeleteTrainingJobV1Operator(ModelArtsResourceOperator):
+    """Delete a v1 training job with all its versions, or one version (``version_id``).
+
+    :param job_id: the job (templated). :param version_id: delete only this version (templated).
+    :param ignore_missing: a job or version that does not exist is not an error.
+    """
+
+    resource_kind = "training_v1"
+    template_fields: Sequence[str] = ("job_id", "version_id", "modelarts_conn_id")
+
+    def __init__(self, *, job_id: int | str, version_id: int | str | None = None, ignore_missing: bool = True,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.job_id = job_id
+        self.version_id = version_id
+        self.ignore_missing = ignore_missing
+
+    def execute(self, context: Context) -> None:
+        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
+
+        job_id, version_id = _as_id(self.job_id), _as_id(self.version_id)
+        what = f"training job {job_id}" + (f" version {version_id}" if version_id else "")
+        try:
+            if version_id:
+                self.hook.delete_training_job_version_v1(job_id, version_id)
+            else:
+                self.hook.delete_training_job_v1(job_id)
+        except ModelArtsNotFoundError:
+            if not self.ignore_missing:
+                raise AirflowException(f"The {what} does not exist.") from None
+            self.log.info("The %s does not exist; nothing to delete", what)
+            return
+        self.log.info("Deleted the %s", what)
+
+
+# ---- training job configurations ----------------------------------------------------------------------------------
+class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsResourceOperator):
+    """Save a reusable v1 training job configuration (``POST /v1/{p}/training-job-configs``); returns its details.
+
+    Takes the Estimator arguments of :class:`ModelArtsCreateTrainingJobV1Operator` (code, data, flavor, engine
+    ... all templated) plus ``job_config`` (REST fields merged over).
+
+    :param config_name: the name (templated). :param config_description: its description.
+    :param if_exists: ``update`` (default: replace the fields given) or ``fail``.
+    """
+
+    template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "config_name", "config_description", "job_config",
+                                      "modelarts_conn_id")
+
+    def __init__(self, *, config_name: str, config_description: str | None = None,
+                 job_config: dict[str, Any] | None = None, if_exists: str = "update", **kwargs: Any) -> None:
+        if if_exists not in ("update", "fail"):
+            raise ValueError(f"if_exists must be 'update' or 'fail', got {if_exists!r}")
+        estimator = {a: kwargs.pop(a, None) for a in V1_ESTIMATOR_ARGS}
+        estimator["train_instance_count"] = estimator["train_instance_count"] or 1
+        super().__init__(**kwargs)
+        self.config_name = config_name
+        self.config_description = config_description
+        self.job_config = job_config
+        self.if_exists = if_exists
+        for name, value in estimator.items():
+            setattr(self, name, value)
+
+    def execute(self, context: Context) -> Any:
+        from airflow_provider_modelarts.client.errors import ModelArtsConflictError
+        from airflow_provider_modelarts.schemas import SpecError, validate
+
+        try:
+            validate({"config_name": self.config_name, **({"config_description": self.config_description}
+                                                          if self.config_description else {})},
+                     "training_job_v1", what="training job configuration arguments")
+            config, lookups = build_v1_config({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config)
+        except SpecError as exc:
+            raise AirflowFailException(str(exc)) from None
+        config = resolve_v1_config(self.hook, config, lookups)
+        try:
+            self.hook.create_training_job_config_v1(self.config_name, config, self.config_description)
+            self.log.info("Created training job configuration %s", self.config_name)
+        except ModelArtsConflictError:
+            if self.if_exists == "fail":
+                raise AirflowException(f"Training job configuration {self.config_name} already exists "
+                                       "(if_exists='fail').") from None
+            self.hook.update_training_job_config_v1(self.config_name, config, self.config_description)
+            self.log.info("Updated training job configuration %s", self.config_name)
+        return self.hook.get_training_job_config_v1(self.config_name)
+
+
+class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsResourceOperator):
+    """Delete a v1 training job configuration.
+
+    :param config_name: the configuration (templated). :param ignore_missing: a missing one is not an error.
+    """
+
+    template_fields: Sequence[str] = ("config_name", "modelarts_conn_id")
+
+    def __init__(self, *, config_name: str, ignore_missing: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.config_name = config_name
+        self.ignore_missing = ignore_missing
+
+    def execute(self, context: Context) -> None:
+        from airflow_provider_modelarts.client.errors import ModelArtsApiError
+
+        try:
+            self.hook.delete_training_job_config_v1(self.config_name)
+        except ModelArtsApiError:
+            names = {c.get("config_name") for c in self.hook.list_training_job_configs_v1(
+                search_content=self.config_name)}
+            if self.config_name in names or not self.ignore_missing:
+                raise
+            self.log.info("Training job configuration %s does not exist; nothing to delete", self.config_name)
+            return
+        self.log.info("Deleted training job configuration %s", self.config_name)
+
+
+# ---- visualization jobs ------------------------------------------------------------------------------------------
+class _VisualizationOperator(ModelArtsResourceOperator):
+    resource_kind = "visualization_job"
+    operator_extra_links = (ModelArtsVisualizationJobLink(),)
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        super().push_ids(context, ids)
+        job = self.hook.get_visualization_job(ids["job_id"])
+        context["ti"].xcom_push(key="job_name", value=job.get("job_name"))
+        context["ti"].xcom_push(key="service_url", value=job.get("service_url"))
+        ModelArtsVisualizationJobLink.persist(context, service_url=job.get("service_url") or "")
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        return {**outcome.summary, "status": outcome.status}
+
+
+class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, _VisualizationOperator):
+    """Create a visualization job (TensorBoard/MindInsight over a training output) and wait until it is up (8).
+
+    :param train_url: the OBS folder with the event files (templated; ``obs://b/d/`` or ``/b/d/``).
+    :param job_name: 1-20 characters (default ``<task_id prefix>-<run key>``, stable across tries).
+    :param job_description: description. :param job_type: ``tensorboard`` (default) or ``mindinsight``.
+    :param flavor: a flavor code. :param auto_stop_hours: stop it after 1-24 hours (0 or None: never).
+    """
+
+    template_fields: Sequence[str] = ("train_url", "job_name", "job_description", "modelarts_conn_id")
+
+    def __init__(self, *, train_url: str, job_name: str | None = None, job_description: str | None = None,
+                 job_type: str = "tensorboard", flavor: str | None = None, auto_stop_hours: int | None = None,
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("stream_logs", False)
+        super().__init__(**kwargs)
+        self.train_url = train_url
+        self.job_name = job_name
+        self.job_description = job_description
+        self.job_type = job_type
+        self.flavor = flavor
+        self.auto_stop_hours = auto_stop_hours
+        self._base_name: str | None = None
+
+    def prepare(self, context: Context) -> dict[str, Any]:
+        from airflow_provider_modelarts.client.api.training_v1 import obs_dir_v1
+        from airflow_provider_modelarts.schemas import SpecError, validate
+
+        self._base_name = None if self.job_name else deterministic_name(context, max_len=VIS_NAME_MAX)
+        args = {"job_name": self.job_name or self._base_name, "job_desc": self.job_description,
+                "train_url": self.train_url, "job_type": self.job_type, "flavor": self.flavor,
+                "auto_stop_hours": self.auto_stop_hours}
+        args = {k: v for k, v in args.items() if v not in (None, "")}
+        try:
+            validate(args, "training_job_v1_visualization", what="visualization job arguments")
+        except SpecError as exc:
+            raise AirflowFailException(str(exc)) from None
+        body = {k: v for k, v in args.items() if k not in ("flavor", "auto_stop_hours")}
+        body["train_url"] = obs_dir_v1(body["train_url"])
+        if self.flavor:
+            body["flavor"] = {"code": self.flavor}
+        if self.auto_stop_hours:
+            body["schedule"] = {"type": "stop", "time_unit": "HOURS", "duration": int(self.auto_stop_hours)}
+        return body
+
+    def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        return self.create_unique(body, lambda b: {"job_id": self.hook.create_visualization_job(b)["job_id"]},
+                                  self._base_name)
+
+    def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
+        return self.find_own(self._base_name)
+
+    def lookup_named(self, base: str) -> list[dict[str, Any]]:
+        return self.hook.find_visualization_jobs_by_name(base)
+
+    def ids_of_entry(self, entry: Mapping[str, Any]) -> dict[str, Any]:
+        return {"job_id": entry["job_id"]}
+
+
+class _VisualizationActOn(_ActOnOperator, _VisualizationOperator):
+    template_fields: Sequence[str] = ("job_id", "modelarts_conn_id")
+
+    def __init__(self, *, job_id: int | str, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_logs", False)
+        super().__init__(**kwargs)
+        self.job_id = job_id
+
+    def target_ids(self) -> dict[str, Any]:
+        return {"job_id": _as_id(self.job_id)}
+
+
+class ModelArtsStopVisualizationJobOperator(_VisualizationActOn):
+    """Stop a visualization job and (by default) wait until it is stopped (12). :param job_id: the job."""
+
+    expect_stop = True
+
+    def act(self, ids: Mapping[str, Any]) -> None:
+        self.hook.stop_visualization_job(ids["job_id"])
+
+
+class ModelArtsRestartVisualizationJobOperator(_VisualizationActOn):
+    """Restart a finished visualization job and (by default) wait until it is up again (8).
+
+    :param job_id: the job. A job that is not finished (still up) is left as it is.
+    """
+
+    def act(self, ids: Mapping[str, Any]) -> None:
+        self.hook.restart_visualization_job(ids["job_id"])
+
+
+class ModelArtsDeleteVisualizationJobOperator(ModelArtsResourceOperator):
+    """Delete a visualization job. :param job_id: the job. :param ignore_missing: a missing job is not an error."""
+
+    template_fields: Sequence[str] = ("job_id", "modelarts_conn_id")
+
+    def __init__(self, *, job_id: int | str, ignore_missing: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.job_id = job_id
+        self.ignore_missing = ignore_missing
+
+    def execute(self, context: Context) -> None:
+        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
+
+        try:
+            self.hook.delete_visualization_job(_as_id(self.job_id))
+        except ModelArtsNotFoundError:
+            if not self.ignore_missing:
+                raise AirflowException(f"Visualization job {self.job_id} does not exist.") from None
+            self.log.info("Visualization job %s does not exist; nothing to delete", self.job_id)
+            return
+        self.log.info("Deleted visualization job %s", self.job_id)
