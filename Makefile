@@ -25,7 +25,7 @@ browser:
 	@test -x $(CHROMIUM_PATH) || { echo "$(CHROMIUM_PATH) missing: apt-get install -y chromium" >&2; exit 1; }
 
 lint: venv
-	$(BIN)/ruff check airflow_provider_modelarts tests dags_examples
+	$(BIN)/ruff check airflow_provider_modelarts tests dags_examples demo benchmarks
 	$(BIN)/mypy airflow_provider_modelarts/client airflow_provider_modelarts/hooks
 
 unit: venv browser

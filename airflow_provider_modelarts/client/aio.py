@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 from typing import Any
 
 from airflow_provider_modelarts.client.config import ClientSettings
@@ -11,6 +13,20 @@ from airflow_provider_modelarts.client.request import ApiRequest
 from airflow_provider_modelarts.client.retry import Attempts
 
 _TOKEN_LOCKS: dict[tuple[int, str], asyncio.Lock] = {}
+
+
+@functools.cache
+def _tls_context(verify: bool | str) -> ssl.SSLContext | bool:
+    """One TLS context per verification setting for the whole process.
+
+    Each ``httpx.AsyncClient`` would otherwise load the CA bundle into a context of its own (about 850 KiB): with
+    one trigger per deferred task, a triggerer holding 1,000 waits paid that 1,000 times (docs/benchmarks.md).
+    """
+    if verify is False:
+        return False
+    import certifi
+
+    return ssl.create_default_context(cafile=verify if isinstance(verify, str) else certifi.where())
 
 
 class AsyncModelArtsClient(ClientCore):
@@ -22,7 +38,7 @@ class AsyncModelArtsClient(ClientCore):
 
         self._httpx = httpx
         self.http = httpx.AsyncClient(
-            verify=settings.tls_verify, trust_env=False, follow_redirects=False,
+            verify=_tls_context(settings.tls_verify), trust_env=False, follow_redirects=False,
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
         )
 

@@ -12,7 +12,12 @@ QueryPairs = Sequence[tuple[str, Any]]
 
 
 def path_param(value: Any) -> str:
-    """A path parameter, quoted like huaweicloudsdkcore does (``quote(str(v), safe='')``)."""
+    """A path parameter, quoted like huaweicloudsdkcore does (``quote(str(v), safe='')``).
+
+    :raises ValueError: for an empty value, which would address another resource (``/jobs//stop``) or a listing.
+    """
+    if value is None or str(value) == "":
+        raise ValueError("an empty id cannot address a ModelArts resource")
     return quote(str(value), safe="")
 
 

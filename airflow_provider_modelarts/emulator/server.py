@@ -138,6 +138,9 @@ class _Handler(BaseHTTPRequestHandler):
 class EmulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # Many deferred waits connect at once (a triggerer starting 1,000 triggers); the default backlog of 5 left
+    # connections waiting for SYN retries for tens of seconds (docs/benchmarks.md, triggerer scale).
+    request_queue_size = 1024
 
     def __init__(self, host: str, port: int, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher

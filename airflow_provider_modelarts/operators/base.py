@@ -28,7 +28,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.sdk import BaseOperator, conf
-from airflow.sdk.exceptions import AirflowException
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 
@@ -74,6 +74,9 @@ class ModelArtsResourceOperator(BaseOperator):
 
     resource_kind: ClassVar[str] = ""
     expect_stop: ClassVar[bool] = False
+    #: arguments naming an existing resource; an empty one (an XCom that rendered to nothing) fails the task
+    #: before any request instead of becoming a call to a wrong URL
+    id_args: ClassVar[tuple[str, ...]] = ()
     template_fields: Sequence[str] = ("modelarts_conn_id",)
     ui_color = "#fde2e2"
 
@@ -124,6 +127,14 @@ class ModelArtsResourceOperator(BaseOperator):
         return {**outcome.ids, "status": outcome.status, **outcome.summary}
 
     # ---- the machinery -------------------------------------------------------------------------------------
+    def check_id_args(self) -> None:
+        """Fail (no retry) when an id argument is empty."""
+        empty = [name for name in self.id_args if getattr(self, name, None) in (None, "")]
+        if empty:
+            raise AirflowFailException(
+                f"{', '.join(empty)} is empty: give the id of an existing resource (an upstream XCom that rendered "
+                "to nothing?).")
+
     @property
     def state_store_key(self) -> str:
         return f"modelarts_{self.resource_kind}_ids"
@@ -183,6 +194,7 @@ class ModelArtsResourceOperator(BaseOperator):
         raise AssertionError("unreachable")
 
     def execute(self, context: Context) -> Any:
+        self.check_id_args()
         body = self.prepare(context)
         ids = self.reattach_or_create(context, body)
         self.remote_ids = dict(ids)

@@ -509,6 +509,8 @@ class ModelArtsUpdateDatasetOperator(ModelArtsResourceOperator):
     template_fields: Sequence[str] = ("dataset_id", "dataset_name", "description", "current_version_id",
                                       "add_labels", "update_labels", "delete_labels", "modelarts_conn_id")
 
+    id_args = ('dataset_id',)
+
     def __init__(self, *, dataset_id: str, dataset_name: str | None = None, description: str | None = None,
                  current_version_id: str | None = None, add_labels: list[Any] | None = None,
                  update_labels: list[Any] | None = None, delete_labels: list[Any] | None = None,
@@ -543,6 +545,7 @@ class ModelArtsUpdateDatasetOperator(ModelArtsResourceOperator):
         return body
 
     def execute(self, context: Context) -> Any:
+        self.check_id_args()
         body = self.prepare(context)
         self.hook.update_dataset(self.dataset_id, body)
         context["ti"].xcom_push(key="dataset_id", value=self.dataset_id)
@@ -558,12 +561,15 @@ class ModelArtsDeleteDatasetOperator(ModelArtsResourceOperator):
     resource_kind = "dataset"
     template_fields: Sequence[str] = ("dataset_id", "modelarts_conn_id")
 
+    id_args = ('dataset_id',)
+
     def __init__(self, *, dataset_id: str, ignore_missing: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
         self.ignore_missing = ignore_missing
 
     def execute(self, context: Context) -> None:
+        self.check_id_args()
         from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
 
         try:
@@ -906,6 +912,8 @@ class ModelArtsDeleteDatasetVersionOperator(ModelArtsResourceOperator):
     resource_kind = "dataset_version"
     template_fields: Sequence[str] = ("dataset_id", "version_id", "modelarts_conn_id")
 
+    id_args = ('dataset_id', 'version_id')
+
     def __init__(self, *, dataset_id: str, version_id: str, ignore_missing: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
@@ -913,6 +921,7 @@ class ModelArtsDeleteDatasetVersionOperator(ModelArtsResourceOperator):
         self.ignore_missing = ignore_missing
 
     def execute(self, context: Context) -> None:
+        self.check_id_args()
         from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
 
         try:
@@ -942,6 +951,8 @@ class ModelArtsDeleteSamplesOperator(ModelArtsResourceOperator):
     resource_kind = "dataset"
     template_fields: Sequence[str] = ("dataset_id", "sample_ids", "sample_state", "label_name", "modelarts_conn_id")
 
+    id_args = ('dataset_id',)
+
     def __init__(self, *, dataset_id: str, sample_ids: list[str] | str | None = None,
                  sample_state: str | None = None, label_name: str | None = None, delete_source: bool = False,
                  ignore_missing: bool = False, **kwargs: Any) -> None:
@@ -966,6 +977,7 @@ class ModelArtsDeleteSamplesOperator(ModelArtsResourceOperator):
         return ids
 
     def execute(self, context: Context) -> Any:
+        self.check_id_args()
         ids = self._ids()
         if ids is None:
             ids = [s["sample_id"] for s in self.hook.list_samples(self.dataset_id, sample_state=self.sample_state,
@@ -1090,6 +1102,10 @@ class ModelArtsBuildManifestOperator(ObsAssetMixin, BaseOperator):
         from airflow_provider_modelarts.hooks.obs import OBSHook
         from airflow_provider_modelarts.utils.manifest import ManifestError, manifest_from_obs
 
+        if not str(self.manifest_path or "").endswith(".manifest"):  # checked before anything is listed
+            raise AirflowFailException(
+                f"manifest_path must name a .manifest file (obs://bucket/dir/name.manifest or a local path), got "
+                f"{self.manifest_path!r}: ModelArts imports a manifest by that extension.")
         hook = OBSHook(self.modelarts_conn_id)
         try:
             manifest = manifest_from_obs(self.source_folder, obs_hook=hook, labels=self.labels or None,

@@ -249,6 +249,8 @@ class ModelArtsDeleteModelOperator(ModelArtsResourceOperator):
     resource_kind = "model"
     template_fields: Sequence[str] = ("model_id", "modelarts_conn_id")
 
+    id_args = ('model_id',)
+
     def __init__(self, *, model_id: str, cascade: bool = False, ignore_missing: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model_id = model_id
@@ -256,6 +258,7 @@ class ModelArtsDeleteModelOperator(ModelArtsResourceOperator):
         self.ignore_missing = ignore_missing
 
     def execute(self, context: Context) -> list[str]:
+        self.check_id_args()
         from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
 
         try:

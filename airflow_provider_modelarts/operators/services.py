@@ -459,12 +459,15 @@ class ModelArtsDeleteServiceOperator(ModelArtsResourceOperator):
     resource_kind = "service"
     template_fields: Sequence[str] = ("service_id", "modelarts_conn_id")
 
+    id_args = ('service_id',)
+
     def __init__(self, *, service_id: str, ignore_missing: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.service_id = service_id
         self.ignore_missing = ignore_missing
 
     def execute(self, context: Context) -> None:
+        self.check_id_args()
         from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
 
         try:

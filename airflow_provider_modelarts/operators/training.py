@@ -272,12 +272,15 @@ class ModelArtsTerminateTrainingJobOperator(ModelArtsResourceOperator):
     expect_stop = True
     template_fields: Sequence[str] = ("training_job_id", "modelarts_conn_id")
 
+    id_args = ('training_job_id',)
+
     def __init__(self, *, training_job_id: str, **kwargs: Any) -> None:
         kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.training_job_id = training_job_id
 
     def execute(self, context: Context) -> Any:
+        self.check_id_args()
         from airflow_provider_modelarts.client.errors import ModelArtsConflictError
         from airflow_provider_modelarts.client.states import classify
 
@@ -303,12 +306,15 @@ class ModelArtsDeleteTrainingJobOperator(ModelArtsResourceOperator):
     resource_kind = "training_v2"
     template_fields: Sequence[str] = ("training_job_id", "modelarts_conn_id")
 
+    id_args = ('training_job_id',)
+
     def __init__(self, *, training_job_id: str, ignore_missing: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.training_job_id = training_job_id
         self.ignore_missing = ignore_missing
 
     def execute(self, context: Context) -> None:
+        self.check_id_args()
         from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
 
         try:

@@ -387,6 +387,8 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
                                       "job_config", "modelarts_conn_id")
     template_fields_renderers = {"job_config": "json", "hyperparameters": "json", "data_source": "json"}
 
+    id_args = ("job_id",)
+
     def __init__(self, *, job_id: int | str, pre_version_id: int | str, job_description: str | None = None,
                  job_config: dict[str, Any] | None = None, **kwargs: Any) -> None:
         estimator = {a: kwargs.pop(a, None) for a in V1_ESTIMATOR_ARGS}
@@ -432,6 +434,8 @@ class _ActOnOperator(ModelArtsResourceOperator):
     an error: the current status is logged and returned.
     """
 
+    id_args = ('job_id',)
+
     def target_ids(self) -> dict[str, Any]:
         raise NotImplementedError
 
@@ -439,6 +443,7 @@ class _ActOnOperator(ModelArtsResourceOperator):
         raise NotImplementedError
 
     def execute(self, context: Context) -> Any:
+        self.check_id_args()
         from airflow_provider_modelarts.client.errors import ModelArtsApiError
         from airflow_provider_modelarts.client.resources import spec_for
         from airflow_provider_modelarts.client.states import table
@@ -474,6 +479,8 @@ class ModelArtsStopTrainingJobVersionV1Operator(_ActOnOperator):
     expect_stop = True
     template_fields: Sequence[str] = ("job_id", "version_id", "modelarts_conn_id")
 
+    id_args = ('job_id', 'version_id')
+
     def __init__(self, *, job_id: int | str, version_id: int | str, **kwargs: Any) -> None:
         kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
@@ -497,6 +504,8 @@ class ModelArtsDeleteTrainingJobV1Operator(ModelArtsResourceOperator):
     resource_kind = "training_v1"
     template_fields: Sequence[str] = ("job_id", "version_id", "modelarts_conn_id")
 
+    id_args = ('job_id',)
+
     def __init__(self, *, job_id: int | str, version_id: int | str | None = None, ignore_missing: bool = True,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -505,6 +514,7 @@ class ModelArtsDeleteTrainingJobV1Operator(ModelArtsResourceOperator):
         self.ignore_missing = ignore_missing
 
     def execute(self, context: Context) -> None:
+        self.check_id_args()
         from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
 
         job_id, version_id = _as_id(self.job_id), _as_id(self.version_id)
@@ -582,12 +592,15 @@ class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsResourceOperator):
 
     template_fields: Sequence[str] = ("config_name", "modelarts_conn_id")
 
+    id_args = ('config_name',)
+
     def __init__(self, *, config_name: str, ignore_missing: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.config_name = config_name
         self.ignore_missing = ignore_missing
 
     def execute(self, context: Context) -> None:
+        self.check_id_args()
         from airflow_provider_modelarts.client.errors import ModelArtsApiError
 
         try:
@@ -713,12 +726,15 @@ class ModelArtsDeleteVisualizationJobOperator(ModelArtsResourceOperator):
 
     template_fields: Sequence[str] = ("job_id", "modelarts_conn_id")
 
+    id_args = ('job_id',)
+
     def __init__(self, *, job_id: int | str, ignore_missing: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job_id = job_id
         self.ignore_missing = ignore_missing
 
     def execute(self, context: Context) -> None:
+        self.check_id_args()
         from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
 
         try:

@@ -1,0 +1,1 @@
+"""Benchmarks of the provider (``make bench`` / ``python -m benchmarks.run``): they print tables, assert nothing."""

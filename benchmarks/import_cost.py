@@ -1,0 +1,95 @@
+"""(a) DAG-parse cost: what importing the provider's operator, sensor and trigger modules adds to a DAG file.
+
+Each run is a fresh ``python -X importtime`` process that first imports ``airflow.sdk`` (every DAG file pays that
+anyway), writes a marker, then imports the target modules. The cost is the sum of the *self* times of every
+module imported after the marker (``-X importtime``), plus the wall time of those imports. The targets are all
+modules of ``operators/``, ``sensors/`` and ``triggers/`` (globbed, so new ones count automatically), one
+representative module, and ``airflow.providers.amazon.aws.operators.sagemaker`` for comparison; the runs of the
+targets are interleaved so machine noise hits them alike. Medians of ``runs`` runs; ratio = ours / SageMaker.
+Also listed: heavy modules (``obs``, ``jsonschema``, ``httpx``, the emulator) that a target pulled in (must be none
+for ours).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from benchmarks.common import PYTHON, ROOT, Table, median, provider_modules
+
+SAGEMAKER = "airflow.providers.amazon.aws.operators.sagemaker"
+HEAVY = ("obs", "jsonschema", "httpx", "airflow_provider_modelarts.emulator", "boto3", "botocore")
+_MARK = "@@AFTER-BASELINE"
+_SCRIPT = """
+import sys, time
+import airflow.sdk
+sys.stderr.write({mark!r} + "\\n"); sys.stderr.flush()
+t = time.perf_counter()
+{imports}
+sys.stderr.write("@@WALL %f\\n" % (time.perf_counter() - t))
+"""
+
+
+@dataclass
+class Sample:
+    self_us: int
+    wall_s: float
+    modules: list[str] = field(default_factory=list)
+
+
+def measure_once(modules: Sequence[str]) -> Sample:
+    """One fresh interpreter: the import cost of ``modules`` on top of ``airflow.sdk``."""
+    script = _SCRIPT.format(mark=_MARK, imports="\n".join(f"import {m}" for m in modules))
+    proc = subprocess.run([PYTHON, "-X", "importtime", "-c", script], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"importing {modules} failed:\n{proc.stderr[-3000:]}")
+    after = proc.stderr.split(_MARK, 1)[1].splitlines()
+    self_us, wall, names = 0, 0.0, []
+    for line in after:
+        if line.startswith("import time:") and "|" in line and "self [us]" not in line:
+            self_part, _, name = line[len("import time:"):].split("|", 2)
+            self_us += int(self_part.strip())
+            names.append(name.strip())
+        elif line.startswith("@@WALL"):
+            wall = float(line.split()[1])
+    return Sample(self_us, wall, names)
+
+
+def sagemaker_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("airflow.providers.amazon") is not None
+
+
+def run(runs: int = 7) -> Table:
+    ours = provider_modules()
+    targets: dict[str, list[str]] = {f"modelarts: all {len(ours)} operator/sensor/trigger modules": ours,
+                                     "modelarts: operators.training only": [
+                                         "airflow_provider_modelarts.operators.training"]}
+    notes = [f"{runs} fresh interpreters per row, interleaved; median shown. Baseline `import airflow.sdk` is "
+             "excluded (every DAG file pays it).", "modules: " + ", ".join(m.split(".", 1)[1] for m in ours)]
+    if sagemaker_available():
+        targets[f"amazon: {SAGEMAKER}"] = [SAGEMAKER]
+    else:
+        notes.append("apache-airflow-providers-amazon is not installed: no SageMaker row and no ratio "
+                     "(`make bench` installs it).")
+    samples: dict[str, list[Sample]] = {k: [] for k in targets}
+    for _ in range(runs):
+        for label, modules in targets.items():
+            samples[label].append(measure_once(modules))
+    table = Table("(a) DAG-parse cost: import time on top of `airflow.sdk`",
+                  ["target", "modules loaded", "import self-time ms (median)", "wall ms (median)",
+                   "ratio to SageMaker (wall)", "heavy modules pulled in"], notes=notes)
+    base_wall = median([s.wall_s for s in samples[f"amazon: {SAGEMAKER}"]]) if sagemaker_available() else None
+    for label, rows in samples.items():
+        wall = median([s.wall_s for s in rows])
+        heavy = sorted({h for s in rows for n in s.modules for h in HEAVY if n == h or n.startswith(h + ".")})
+        table.add(label, int(median([len(s.modules) for s in rows])), median([s.self_us for s in rows]) / 1000,
+                  wall * 1000, (wall / base_wall) if base_wall else None, ", ".join(heavy) or "none")
+    return table
+
+
+if __name__ == "__main__":
+    print(run(3).render())

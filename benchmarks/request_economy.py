@@ -1,0 +1,134 @@
+"""(b) Request economy: run one DAG with ``airflow dags test`` against a fresh emulator and count the requests
+per kind against the minimum its lifecycle needs.
+
+The DAG is given by id and looked up in ``dags_examples/`` then ``tests/dags/`` (the file containing
+``"<dag_id>"``). The default is ``modelarts_retraining``; until it exists the benchmark falls back to the v2
+training DAG ``t2_success`` and says so.
+
+Minimums (:data:`MINIMUMS`), per kind, as the lifecycle needs them:
+
+* an int: that many requests (e.g. one ``create`` per resource, one ``metrics`` read per worker);
+* ``("polls", extra)``: the polls a poller reading exactly every ``poll_interval`` after the create needs to see
+  the end: ``floor(span / poll_interval)`` (at least 1), ``span`` being the real time from the resource's create to
+  the last read of it (from the request log), plus ``extra`` reads outside the wait;
+* kinds without a declared minimum show "—" (generic rules: ``*.create`` 1, ``*.get`` polls + 1).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import PYTHON, ROOT, Table, emulator_process
+
+DEFAULT_DAG = "modelarts_retraining"
+FALLBACK_DAG = "t2_success"
+DAG_FOLDERS = (ROOT / "dags_examples", ROOT / "tests" / "dags")
+AIRFLOW = str(Path(PYTHON).parent / "airflow")
+
+#: kind -> int, or ("polls", extra): see the module docstring. The poll interval is the DAG's.
+MINIMUMS: dict[str, dict[str, Any]] = {
+    "t2_success": {"poll_interval": 0.5, "kinds": {
+        "training_v2.create": 1,
+        "training_v2.list": 1,                     # the by-name lookup before a create (no duplicate on retry)
+        "training_v2.get": ("polls", 1),           # + 1: the read of the job name for XCom before waiting
+        "training_v2.log_preview": ("polls", 0),   # the log is followed on every poll (stream_logs)
+        "training_v2.metrics": 2,                  # one per worker (train_instance_count 2)
+    }},
+}
+GENERIC = {".create": 1, ".get": ("polls", 1)}
+
+
+def find_dag(dag_id: str) -> Path | None:
+    """The DAG file defining ``dag_id`` (a cheap text search), or None."""
+    for folder in DAG_FOLDERS:
+        for path in sorted(folder.glob("*.py")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if f'"{dag_id}"' in text or f"'{dag_id}'" in text:
+                return path
+    return None
+
+
+def _env(home: str, dags_folder: Path, conn_json: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env.update({"AIRFLOW_HOME": home, "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
+                "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+                "AIRFLOW_CONN_MODELARTS_DEFAULT": conn_json, "PYTHONPATH": str(ROOT)})
+    return env
+
+
+def run_dag(dag_id: str, dag_file: Path, handle: Any) -> subprocess.CompletedProcess[str]:
+    """Migrate a fresh metadata DB, then ``airflow dags test`` the DAG against the emulator."""
+    with tempfile.TemporaryDirectory(prefix="bench-airflow-") as home:
+        env = _env(home, dag_file.parent, handle.airflow_connection_json())
+        subprocess.run([AIRFLOW, "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
+        handle.clear_requests()
+        return subprocess.run([AIRFLOW, "dags", "test", dag_id], env=env, capture_output=True, text=True,
+                              timeout=600, cwd=ROOT)
+
+
+def needed_polls(log: list[dict[str, Any]], family: str, poll_interval: float) -> int:
+    """``floor(span / poll_interval)`` (at least 1), span from the family's first create to its last get."""
+    creates = [e["time"] for e in log if e["kind"] == f"{family}.create"]
+    gets = [e["time"] for e in log if e["kind"] == f"{family}.get"]
+    if not gets:
+        return 0
+    span = gets[-1] - (creates[0] if creates else gets[0])
+    return max(1, math.floor(span / poll_interval))
+
+
+def minimum_for(kind: str, declared: dict[str, Any], log: list[dict[str, Any]], poll_interval: float) -> int | None:
+    rule = declared.get(kind)
+    if rule is None:
+        rule = next((r for suffix, r in GENERIC.items() if kind.endswith(suffix)), None)
+    if rule is None:
+        return None
+    if isinstance(rule, tuple):
+        return needed_polls(log, kind.split(".", 1)[0], poll_interval) + int(rule[1])
+    return int(rule)
+
+
+def run(dag_id: str | None = None) -> Table:
+    notes: list[str] = []
+    wanted = dag_id or DEFAULT_DAG
+    dag_file = find_dag(wanted)
+    if dag_file is None and dag_id is None:
+        notes.append(f"`{DEFAULT_DAG}` does not exist yet: measured the v2 training DAG `{FALLBACK_DAG}` instead.")
+        wanted, dag_file = FALLBACK_DAG, find_dag(FALLBACK_DAG)
+    if dag_file is None:
+        raise SystemExit(f"no DAG file defines {wanted!r} in {', '.join(map(str, DAG_FOLDERS))}")
+    declared = MINIMUMS.get(wanted, {"poll_interval": 30.0, "kinds": {}})
+    with emulator_process(speed=10.0) as handle:
+        proc = run_dag(wanted, dag_file, handle)
+        log = handle.requests()
+    counts: dict[str, int] = {}
+    for entry in log:
+        counts[entry["kind"]] = counts.get(entry["kind"], 0) + 1
+    table = Table(f"(b) Request economy of `{wanted}` (`airflow dags test`, emulator speed 10)",
+                  ["request kind", "sent", "lifecycle minimum", "excess", "ratio"], notes=notes)
+    total_sent = total_min = 0
+    for kind in sorted(counts):
+        minimum = minimum_for(kind, declared["kinds"], log, declared["poll_interval"])
+        table.add(kind, counts[kind], minimum, None if minimum is None else counts[kind] - minimum,
+                  None if not minimum else counts[kind] / minimum)
+        total_sent += counts[kind]
+        total_min += minimum or 0
+    table.add("**total**", total_sent, total_min, total_sent - total_min, total_sent / total_min if total_min else None)
+    faults = sum(1 for e in log if e.get("fault"))
+    table.notes += [f"DAG file {dag_file.relative_to(ROOT)}; `dags test` exit code {proc.returncode}; "
+                    f"{faults} injected faults; poll interval {declared['poll_interval']} s.",
+                    "minimum: `polls` = floor(real time from create to last read / poll interval), +1 for the read "
+                    "before waiting; other kinds as declared in benchmarks/request_economy.py."]
+    if proc.returncode != 0:
+        table.notes.append("the DAG run FAILED; last output: " + proc.stdout[-500:].replace("\n", " "))
+    return table
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(run(sys.argv[1] if len(sys.argv) > 1 else None).render())
