@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -96,3 +99,18 @@ def run_same_run(dag_file: Path, dag_id: str, when: datetime, *, timeout: float 
     proc = subprocess.run(same_run_command(dag_file, dag_id, when), env=os.environ.copy(), capture_output=True,
                           text=True, timeout=timeout)
     return DagRunResult(dag_id, latest_run_id(dag_id), proc.returncode, proc.stdout + proc.stderr)
+
+
+def kill_when(cmd: list[str], ready: Callable[[], bool], *, timeout: float = 120) -> None:
+    """Start ``cmd`` as a worker, wait until ``ready()``, then SIGKILL its whole process group."""
+    proc = subprocess.Popen(cmd, env=os.environ.copy(), start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout
+        while not ready():
+            assert proc.poll() is None, "the worker ended before it was killed"
+            assert time.monotonic() < deadline, "the worker never reached the point where it is killed"
+            time.sleep(0.2)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -170,3 +170,23 @@ def test_async_client_shares_auth_retries_and_paging(emulator) -> None:
     assert sorted(names) == [f"{prefix}-{i}" for i in range(5)]
     assert emulator.count("iam.token.create") == 1
     assert [r["status"] for r in emulator.requests("datasets.list")][:2] == [500, 200]
+
+
+def test_v2_search_body_paging_returns_every_item_across_pages(emulator) -> None:
+    from airflow_provider_modelarts.client.api import training_v2
+
+    client = ModelArtsClient(aksk_settings(emulator, project_id=emulator.project_id))
+    prefix = f"srch{uuid.uuid4().hex[:6]}"
+    made = set()
+    for i in range(7):
+        body = {"kind": "job", "metadata": {"name": f"{prefix}-{i}"},
+                "algorithm": {"code_dir": "obs://modelarts-emulator/code/",
+                              "boot_file": "obs://modelarts-emulator/code/train.py",
+                              "engine": {"engine_name": "PyTorch", "engine_version": "PyTorch-1.4.0-python3.6-v2"}},
+                "spec": {"resource": {"flavor_id": "modelarts.vm.cpu.8u", "node_count": 1}}}
+        made.add(client.call(training_v2.create_job(body))["metadata"]["id"])
+    pager = dataclasses.replace(training_v2.SEARCH_PAGER, limit=3)
+    req = training_v2.search_jobs([{"key": "name", "operator": "like", "value": [prefix]}])
+    got = [j["metadata"]["id"] for j in iterate(client, req, pager)]
+    assert sorted(got) == sorted(made)  # each once: the body offset is a page number
+    assert len(emulator.requests("training_v2.list")) == 3

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import signal
-import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.airflow_run import latest_run_id, run_dag, run_same_run, same_run_command, ti_states, xcom
+from tests.airflow_run import kill_when, latest_run_id, run_dag, run_same_run, same_run_command, ti_states, xcom
 
 
 @pytest.fixture(autouse=True)
@@ -166,17 +163,7 @@ def test_worker_killed_mid_wait_then_retried_creates_one_job(emulator, airflow_d
     """Kill the whole worker process (SIGKILL) while it waits; the same task instance then runs again."""
     date = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
     dag_file = Path(__file__).resolve().parents[1] / "dags" / "training_v2_dags.py"
-    proc = subprocess.Popen(same_run_command(dag_file, "t2_reattach", date), env=os.environ.copy(),
-                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while emulator.count("training_v2.get") < 3:  # created and waiting
-            assert proc.poll() is None, "the worker ended before it was killed"
-            assert time.monotonic() < deadline, "the job was never created"
-            time.sleep(0.2)
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    kill_when(same_run_command(dag_file, "t2_reattach", date), lambda: emulator.count("training_v2.get") >= 3)  # created, waiting
     assert emulator.count("training_v2.create") == 1
     first_run = latest_run_id("t2_reattach")
     dr = run_same_run(dag_file, "t2_reattach", date)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from airflow_provider_modelarts.client.states import V1_STATUS_CODES
-from tests.airflow_run import latest_run_id, run_dag, run_same_run, same_run_command, ti_states, xcom
+from tests.airflow_run import kill_when, latest_run_id, run_dag, run_same_run, same_run_command, ti_states, xcom
 
 DAG_FILE = Path(__file__).resolve().parents[1] / "dags" / "training_v1_dags.py"
 FAILURE_CODES = (3, 5, 6, 11, 13, 14, 16, 17, 21, 22)
@@ -173,17 +169,7 @@ def test_sensor_fails_on_a_failure_code_with_its_meaning(emulator) -> None:
 def test_worker_killed_mid_wait_then_retried_creates_one_job(emulator, airflow_db, hook) -> None:
     """SIGKILL the worker while it waits; the same task instance then runs again and reattaches."""
     date = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
-    proc = subprocess.Popen(same_run_command(DAG_FILE, "t1_reattach", date), env=os.environ.copy(),
-                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while emulator.count("training_v1.get_version") < 3:  # created and waiting
-            assert proc.poll() is None, "the worker ended before it was killed"
-            assert time.monotonic() < deadline, "the job was never created"
-            time.sleep(0.2)
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    kill_when(same_run_command(DAG_FILE, "t1_reattach", date), lambda: emulator.count("training_v1.get_version") >= 3)  # created, waiting
     assert emulator.count("training_v1.create") == 1
     first_run = latest_run_id("t1_reattach")
     dr = run_same_run(DAG_FILE, "t1_reattach", date)

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -52,21 +50,6 @@ def runs_of(dag_id: str) -> dict[str, dict[str, str]]:
             state = ti.state.value if hasattr(ti.state, "value") else ti.state
             out.setdefault(ti.run_id, {})[ti.task_id] = str(state)
     return out
-
-
-def kill_when(cmd: list[str], ready: Callable[[], bool], *, timeout: float = 120) -> None:
-    """Start ``cmd`` as a worker, wait until ``ready()``, then SIGKILL its whole process group."""
-    proc = subprocess.Popen(cmd, env=os.environ.copy(), start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + timeout
-        while not ready():
-            assert proc.poll() is None, "the worker ended before it was killed"
-            assert time.monotonic() < deadline, "the worker never reached the point where it is killed"
-            time.sleep(0.2)
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 def iam_user_connection(emulator: Any) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
-from tests.airflow_run import latest_run_id, run_dag, run_same_run, same_run_command, ti_states, xcom
-from tests.reliability.helpers import DAG_FILE, PRODUCED, iam_user_connection, kill_when, training_job, when_polled
+from tests.airflow_run import kill_when, latest_run_id, run_dag, run_same_run, same_run_command, ti_states, xcom
+from tests.reliability.helpers import DAG_FILE, PRODUCED, iam_user_connection, training_job, when_polled
 
 
 def test_deferred_worker_killed_mid_wait_then_retried_reattaches(emulator) -> None:
