@@ -132,7 +132,7 @@ sys.exit(main(sys.argv[2:]))
 
 @contextlib.contextmanager
 def emulator_process(*, speed: float = 10.0, obs: bool = True, timeout: float = 60.0,
-                     backlog: int | None = None) -> Iterator[Any]:
+                     backlog: int | None = None, runner: bool = False) -> Iterator[Any]:
     """Run the emulator CLI in its own process (so its CPU is not counted in the measured process).
 
     Yields an :class:`~airflow_provider_modelarts.emulator.testing.EmulatorHandle` talking to it over HTTP.
@@ -140,6 +140,7 @@ def emulator_process(*, speed: float = 10.0, obs: bool = True, timeout: float = 
     :param speed: emulated seconds per real second. :param obs: start OBS too.
     :param timeout: seconds to wait for it to answer.
     :param backlog: listen backlog of the ModelArts endpoint (None: the emulator's own).
+    :param runner: runner mode (training scripts really run, services really predict).
     """
     import requests
 
@@ -152,6 +153,7 @@ def emulator_process(*, speed: float = 10.0, obs: bool = True, timeout: float = 
     else:
         cmd = [PYTHON, "-c", _EMULATOR_MAIN, str(backlog), *args]
     cmd += ["--obs-port", str(free_port())] if obs else ["--no-obs"]
+    cmd += ["--runner"] if runner else []
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -10,7 +10,8 @@ Tasks:
   ``deferrable=True``: the worker is freed while the job runs and the triggerer waits (and streams the job log into
   the task log). The task shows a "ModelArts Training Job" link to the job's console page.
 * ``should_deploy``: a ``ShortCircuitOperator`` on the ``deploy`` param; with ``deploy`` off the rest is skipped.
-* ``deploy``: a placeholder (no-op) for the model and service operators that come later.
+* ``import_model`` imports the trained model from the job's output (waits until published) and ``deploy`` deploys it
+  as a real-time service (waits until running; XCom ``service_id`` and ``access_address``).
 
 Where the code and the data live is set by environment variables (the defaults run against the local emulator,
 ``make emulator``; the connection is ``modelarts_default``):
@@ -27,10 +28,11 @@ import os
 from datetime import datetime, timedelta
 from typing import Any
 
-from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.providers.standard.operators.python import ShortCircuitOperator
 from airflow.sdk import DAG, Param
 
+from airflow_provider_modelarts.operators.models import ModelArtsImportModelOperator
+from airflow_provider_modelarts.operators.services import ModelArtsDeployServiceOperator
 from airflow_provider_modelarts.operators.training import ModelArtsCreateTrainingJobOperator
 
 BUCKET = os.environ.get("MODELARTS_EXAMPLE_BUCKET", "modelarts-emulator")
@@ -59,7 +61,7 @@ PARAMS = {
                     f"obs://{BUCKET}/datasets/flowers/<version>/."),
     "deploy": Param(
         False, type="boolean", title="Deploy",
-        description="Deploy the trained model as an online service (placeholder for now)."),
+        description="Import the trained model and deploy it as a real-time online service."),
 }
 
 
@@ -98,6 +100,14 @@ with DAG(
         max_wait=12 * 3600,
     )
     should_deploy = ShortCircuitOperator(task_id="should_deploy", python_callable=deploy_requested)
-    deploy = EmptyOperator(task_id="deploy", doc_md="Placeholder: the model and service operators go here.")
+    import_model = ModelArtsImportModelOperator(
+        task_id="import_model", model_name="ui-training-{{ dag_run.run_after | ts_nodash | lower }}",
+        model_version="1.0.0",
+        model_type="PyTorch", runtime="python3.7",
+        training_job_id="{{ ti.xcom_pull(task_ids='train', key='training_job_id') }}",
+        poll_interval=POLL_INTERVAL)
+    deploy = ModelArtsDeployServiceOperator(
+        task_id="deploy", model_id="{{ ti.xcom_pull(task_ids='import_model', key='model_id') }}",
+        specification="modelarts.vm.cpu.2u", instance_count=1, poll_interval=POLL_INTERVAL)
 
-    train >> should_deploy >> deploy
+    train >> should_deploy >> import_model >> deploy

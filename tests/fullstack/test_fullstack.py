@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 import pytest
+import requests
 
 from tests.fullstack.stack import (
     CONN_ID,
@@ -155,11 +156,15 @@ def test_the_training_job_gets_the_params(fs_stack, fs_runs, fs_emulator) -> Non
         assert job["status"]["phase"] == "Completed"
 
 
-def test_the_deploy_branch_follows_the_deploy_param(fs_stack, fs_runs) -> None:
+def test_the_deploy_branch_follows_the_deploy_param(fs_stack, fs_runs, fs_emulator) -> None:
     assert fs_stack.ti_states(DAG_ID, fs_runs["deploy"].run_id) == {
-        "train": "success", "should_deploy": "success", "deploy": "success"}
+        "train": "success", "should_deploy": "success", "import_model": "success", "deploy": "success"}
     assert fs_stack.ti_states(DAG_ID, fs_runs["no_deploy"].run_id) == {
-        "train": "success", "should_deploy": "success", "deploy": "skipped"}
+        "train": "success", "should_deploy": "success", "import_model": "skipped", "deploy": "skipped"}
+    service_id = fs_stack.xcom(DAG_ID, fs_runs["deploy"].run_id, "deploy", "service_id")
+    service = requests.get(f"{fs_emulator.url}/v1/{fs_emulator.project_id}/services/{service_id}",
+                           headers=fs_emulator.headers(), timeout=30).json()
+    assert service["status"] == "running"
 
 
 def test_the_training_task_serves_the_console_link(fs_stack, fs_runs, fs_emulator) -> None:
