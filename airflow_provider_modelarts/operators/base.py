@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -262,6 +262,24 @@ class ModelArtsResourceOperator(BaseOperator):
         if outcome.log_tail:
             text += "\nLast log lines:\n" + "\n".join(outcome.log_tail[-20:])
         return text
+
+    def delete_remote(self, what: str, delete: Callable[[], Any], *, ignore_missing: bool) -> Any:
+        """Run ``delete()``; a resource that does not exist is logged (``ignore_missing``) or fails the task.
+
+        :param what: the resource in words (``Training job 123``), for the log and the error.
+        :returns: what ``delete()`` returned, or None when there was nothing to delete.
+        """
+        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
+
+        try:
+            answer = delete()
+        except ModelArtsNotFoundError:
+            if not ignore_missing:
+                raise AirflowException(f"{what} does not exist.") from None
+            self.log.info("%s does not exist; nothing to delete", what)
+            return None
+        self.log.info("Deleted %s", what)
+        return answer
 
     def stop_remote(self, *, reason: str) -> bool:
         """Stop the remote resource when this kind can be stopped. True when a stop was sent."""

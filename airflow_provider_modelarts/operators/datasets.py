@@ -570,14 +570,8 @@ class ModelArtsDeleteDatasetOperator(ModelArtsResourceOperator):
 
     def execute(self, context: Context) -> None:
         self.check_id_args()
-        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
-
-        try:
-            self.hook.delete_dataset(self.dataset_id)
-        except ModelArtsNotFoundError:
-            if not self.ignore_missing:
-                raise AirflowException(f"Dataset {self.dataset_id} does not exist.") from None
-            self.log.info("Dataset %s does not exist; nothing to delete", self.dataset_id)
+        self.delete_remote(f"Dataset {self.dataset_id}", lambda: self.hook.delete_dataset(self.dataset_id),
+                           ignore_missing=self.ignore_missing)
 
 
 # ---- import / export tasks -----------------------------------------------------------------------------------
@@ -922,16 +916,9 @@ class ModelArtsDeleteDatasetVersionOperator(ModelArtsResourceOperator):
 
     def execute(self, context: Context) -> None:
         self.check_id_args()
-        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
-
-        try:
-            self.hook.delete_dataset_version(self.dataset_id, self.version_id)
-        except ModelArtsNotFoundError:
-            if not self.ignore_missing:
-                raise AirflowException(f"Version {self.version_id} of dataset {self.dataset_id} does not "
-                                       "exist.") from None
-            self.log.info("Version %s of dataset %s does not exist; nothing to delete", self.version_id,
-                          self.dataset_id)
+        self.delete_remote(f"Version {self.version_id} of dataset {self.dataset_id}",
+                           lambda: self.hook.delete_dataset_version(self.dataset_id, self.version_id),
+                           ignore_missing=self.ignore_missing)
 
 
 # ---- samples and labeling tasks --------------------------------------------------------------------------------

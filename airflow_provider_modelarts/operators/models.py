@@ -9,7 +9,6 @@ an SWR address), and the output of a v2 training job (``training_job_id``: the j
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -52,17 +51,6 @@ def to_v1_obs_path(path: str, *, folder: bool = True) -> str:
     return out if not folder or out.endswith("/") else out + "/"
 
 
-def deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """``base`` with ``override`` merged in (nested mappings merged, everything else replaced)."""
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
 def build_model_body(args: Mapping[str, Any], model_spec: Mapping[str, Any] | None, *, name: str,
                      from_training_job: bool) -> dict[str, Any]:
     """Validate the import arguments and build the ``POST /v1/{project_id}/models`` body.
@@ -73,7 +61,7 @@ def build_model_body(args: Mapping[str, Any], model_spec: Mapping[str, Any] | No
     :param from_training_job: ``source_location`` comes from a training job (it must not be given).
     :raises SpecError: naming the field and the fix, before any remote call.
     """
-    from airflow_provider_modelarts.schemas import SpecError, validate
+    from airflow_provider_modelarts.schemas import SpecError, deep_merge, validate
 
     values = {k: v for k, v in args.items() if v not in (None, "", [], {})}
     values = deep_merge(values, model_spec or {})
@@ -259,14 +247,10 @@ class ModelArtsDeleteModelOperator(ModelArtsResourceOperator):
 
     def execute(self, context: Context) -> list[str]:
         self.check_id_args()
-        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
-
-        try:
-            answer = self.hook.delete_model(self.model_id, cascade=self.cascade)
-        except ModelArtsNotFoundError:
-            if not self.ignore_missing:
-                raise AirflowException(f"Model {self.model_id} does not exist.") from None
-            self.log.info("Model %s does not exist; nothing to delete", self.model_id)
+        answer = self.delete_remote(f"Model {self.model_id}",
+                                    lambda: self.hook.delete_model(self.model_id, cascade=self.cascade),
+                                    ignore_missing=self.ignore_missing)
+        if answer is None:
             return []
         failed = answer.get("delete_failed_list") or []
         if failed:

@@ -18,7 +18,7 @@ from airflow.sdk.exceptions import AirflowException, AirflowFailException
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 from airflow_provider_modelarts.links.models import ModelArtsServiceLink
 from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name, run_key
-from airflow_provider_modelarts.operators.models import deep_merge, to_v1_obs_path
+from airflow_provider_modelarts.operators.models import to_v1_obs_path
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
@@ -95,7 +95,7 @@ def build_service_body(args: Mapping[str, Any], service_spec: Mapping[str, Any] 
     :param max_instances: the instance count limit per config entry.
     :raises SpecError: naming every problem, before any remote call.
     """
-    from airflow_provider_modelarts.schemas import SpecError, validate
+    from airflow_provider_modelarts.schemas import SpecError, deep_merge, validate
 
     values = {k: v for k, v in args.items() if v not in (None, "", [], {})}
     if "configs" in values:
@@ -468,16 +468,8 @@ class ModelArtsDeleteServiceOperator(ModelArtsResourceOperator):
 
     def execute(self, context: Context) -> None:
         self.check_id_args()
-        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
-
-        try:
-            self.hook.delete_service(self.service_id)
-        except ModelArtsNotFoundError:
-            if not self.ignore_missing:
-                raise AirflowException(f"Service {self.service_id} does not exist.") from None
-            self.log.info("Service %s does not exist; nothing to delete", self.service_id)
-            return
-        self.log.info("Deleted service %s", self.service_id)
+        self.delete_remote(f"Service {self.service_id}", lambda: self.hook.delete_service(self.service_id),
+                           ignore_missing=self.ignore_missing)
 
 
 class ModelArtsPredictOperator(BaseOperator):

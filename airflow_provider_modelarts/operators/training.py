@@ -8,11 +8,10 @@ returns a compact summary. XCom keys: ``training_job_id``, ``training_job_name``
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk.exceptions import AirflowException, AirflowFailException
+from airflow.sdk.exceptions import AirflowFailException
 
 from airflow_provider_modelarts.links.modelarts import ModelArtsTrainingJobLink
 from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name, run_key
@@ -52,23 +51,13 @@ def _parameters(value: Any) -> list[dict[str, Any]]:
     return [dict(v) for v in value]
 
 
-def _deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
-            out[key] = _deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
 def build_training_job_body(args: Mapping[str, Any], job_spec: Mapping[str, Any] | None, *, name: str,
                             annotations: Mapping[str, str]) -> dict[str, Any]:
     """Validate the Estimator arguments and turn them (plus ``job_spec``) into the REST create body.
 
     :raises SpecError: naming the field and the fix, before any remote call.
     """
-    from airflow_provider_modelarts.schemas import SpecError, coerce_numbers, validate
+    from airflow_provider_modelarts.schemas import SpecError, coerce_numbers, deep_merge, validate
 
     values = coerce_numbers({k: v for k, v in args.items() if v not in (None, "", [], {})},
                             integer_fields=("train_instance_count",))
@@ -134,7 +123,7 @@ def build_training_job_body(args: Mapping[str, Any], job_spec: Mapping[str, Any]
     if values.get("job_description"):
         metadata["description"] = values["job_description"]
     body = {"kind": "job", "metadata": metadata, "algorithm": algorithm, "spec": job_spec_part}
-    return _deep_merge(body, spec)
+    return deep_merge(body, spec)
 
 
 class ModelArtsCreateTrainingJobOperator(ModelArtsResourceOperator):
@@ -315,11 +304,6 @@ class ModelArtsDeleteTrainingJobOperator(ModelArtsResourceOperator):
 
     def execute(self, context: Context) -> None:
         self.check_id_args()
-        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
-
-        try:
-            self.hook.delete_training_job(self.training_job_id)
-        except ModelArtsNotFoundError:
-            if not self.ignore_missing:
-                raise AirflowException(f"Training job {self.training_job_id} does not exist.") from None
-            self.log.info("Training job %s does not exist; nothing to delete", self.training_job_id)
+        self.delete_remote(f"Training job {self.training_job_id}",
+                           lambda: self.hook.delete_training_job(self.training_job_id),
+                           ignore_missing=self.ignore_missing)

@@ -515,21 +515,15 @@ class ModelArtsDeleteTrainingJobV1Operator(ModelArtsResourceOperator):
 
     def execute(self, context: Context) -> None:
         self.check_id_args()
-        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
 
         job_id, version_id = _as_id(self.job_id), _as_id(self.version_id)
-        what = f"training job {job_id}" + (f" version {version_id}" if version_id else "")
-        try:
-            if version_id:
-                self.hook.delete_training_job_version_v1(job_id, version_id)
-            else:
-                self.hook.delete_training_job_v1(job_id)
-        except ModelArtsNotFoundError:
-            if not self.ignore_missing:
-                raise AirflowException(f"The {what} does not exist.") from None
-            self.log.info("The %s does not exist; nothing to delete", what)
-            return
-        self.log.info("Deleted the %s", what)
+        what = f"Training job {job_id}" + (f" version {version_id}" if version_id else "")
+        if version_id:
+            self.delete_remote(what, lambda: self.hook.delete_training_job_version_v1(job_id, version_id),
+                               ignore_missing=self.ignore_missing)
+        else:
+            self.delete_remote(what, lambda: self.hook.delete_training_job_v1(job_id),
+                               ignore_missing=self.ignore_missing)
 
 
 # ---- training job configurations ----------------------------------------------------------------------------------
@@ -735,13 +729,6 @@ class ModelArtsDeleteVisualizationJobOperator(ModelArtsResourceOperator):
 
     def execute(self, context: Context) -> None:
         self.check_id_args()
-        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
-
-        try:
-            self.hook.delete_visualization_job(_as_id(self.job_id))
-        except ModelArtsNotFoundError:
-            if not self.ignore_missing:
-                raise AirflowException(f"Visualization job {self.job_id} does not exist.") from None
-            self.log.info("Visualization job %s does not exist; nothing to delete", self.job_id)
-            return
-        self.log.info("Deleted visualization job %s", self.job_id)
+        self.delete_remote(f"Visualization job {self.job_id}",
+                           lambda: self.hook.delete_visualization_job(_as_id(self.job_id)),
+                           ignore_missing=self.ignore_missing)

@@ -53,6 +53,20 @@ def validate(instance: Mapping[str, Any], schema_name: str, *, what: str) -> Non
     raise SpecError(f"Invalid {what}:\n" + "\n".join(lines))
 
 
+def deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``override`` merged in (nested mappings merged, everything else replaced): how a raw REST
+    spec given by the user (``job_spec``, ``model_spec`` ...) is laid over the body built from the arguments."""
+    import copy
+
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
 def coerce_numbers(values: dict[str, Any], integer_fields: Iterable[str] = (),
                    number_fields: Iterable[str] = ()) -> dict[str, Any]:
     """Turn numeric strings (rendered templates) into ints/floats for the named top-level fields."""

@@ -124,6 +124,17 @@ def observe(handle: Any, job_id: str, *, step: float = 0.5, limit: int = 200) ->
     raise AssertionError(f"job {job_id} did not finish; phases seen {seen}")
 
 
+def assert_phase_path(seen: list[str], expected: list[str]) -> None:
+    """The phases polled over HTTP are ``expected`` in order, ending with its last one.
+
+    Real time runs on (speed 10) between polls, so on a loaded machine a short phase (Creating lasts 0.2 s) can
+    pass unseen; the exact timeline of every outcome is checked without HTTP in ``test_phase_timeline``.
+    """
+    remaining = iter(expected)
+    assert all(phase in remaining for phase in seen), (seen, expected)
+    assert seen[-1] == expected[-1], (seen, expected)
+
+
 def assert_error(resp: requests.Response, status: int, code: str) -> dict[str, Any]:
     assert resp.status_code == status, resp.text
     err = dict(resp.json())
@@ -184,7 +195,7 @@ def test_sdk_create_show_and_complete(emulator: Any, client: ModelArtsClient) ->
 
     job_id = created.metadata.id
     phases, job = observe(emulator, job_id)
-    assert phases == ["Creating", "Pending", "Running", "Completed"]
+    assert_phase_path(phases, ["Creating", "Pending", "Running", "Completed"])
     assert job["status"]["secondary_phase"] == "Completed"
     assert job["status"]["duration"] == 20_000
     assert job["status"]["start_time"] >= created.metadata.create_time + 5000
@@ -248,7 +259,7 @@ def test_terminated_outcome_without_terminate_call(emulator: Any) -> None:
     emulator.set_outcome("training_v2", "terminated", match=name)
     job_id = create(emulator, name)["metadata"]["id"]
     phases, job = observe(emulator, job_id)
-    assert phases == ["Creating", "Pending", "Running", "Terminating", "Terminated"]
+    assert_phase_path(phases, ["Creating", "Pending", "Running", "Terminating", "Terminated"])
     assert job["status"]["task_statuses"][0]["message"] == "Terminated by the system."
     assert emulator.count("training_v2.action") == 0
 
