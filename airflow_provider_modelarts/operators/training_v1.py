@@ -194,6 +194,13 @@ def resolve_v1_config(hook: Any, config: Mapping[str, Any], lookups: Mapping[str
     return out
 
 
+def resolved_request(hook: Any, body: Mapping[str, Any]) -> dict[str, Any]:
+    """The create request of a prepared body: names resolved to ids, the ``lookups`` bookkeeping left out."""
+    request = {k: v for k, v in body.items() if k != "lookups"}
+    request["config"] = resolve_v1_config(hook, body["config"], body["lookups"])
+    return request
+
+
 class _UniqueNameMixin:
     """Creates of resources whose names are unique (v1 jobs, visualization jobs): a retry's create collides with
     the earlier try's resource (``ModelArts.0103``); it is reattached to when alive, else a free name is taken."""
@@ -349,8 +356,7 @@ class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator
         return body
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        request = {k: v for k, v in body.items() if k != "lookups"}
-        request["config"] = resolve_v1_config(self.hook, body["config"], body["lookups"])
+        request = resolved_request(self.hook, body)
         return self.create_unique(request, self._post, self._base_name)
 
     def _post(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -418,8 +424,7 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         return body
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        request = {k: v for k, v in body.items() if k != "lookups"}
-        request["config"] = resolve_v1_config(self.hook, body["config"], body["lookups"])
+        request = resolved_request(self.hook, body)
         answer = self.hook.create_training_job_version_v1(_as_id(self.job_id), request)
         return {"job_id": answer["job_id"], "version_id": answer["version_id"]}
 
