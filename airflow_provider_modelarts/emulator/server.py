@@ -2,7 +2,8 @@
 
 Request pipeline (``dispatch``): admin routes (``/_emulator/...``, no auth, not faulted) -> route match
 (404 ``ModelArts.4204`` for unknown APIs) -> fault injection -> authentication (token or AK/SK signature,
-project isolation) -> handler under the emulator lock -> request log.
+project isolation) -> the documented request table (:mod:`.contract`, 400 naming the field) -> handler under the
+emulator lock -> the documented answer table (500 on an undocumented field: an emulator bug) -> request log.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from airflow_provider_modelarts.emulator import admin, auth, faults, iam
+from airflow_provider_modelarts.emulator import admin, auth, contract, faults, iam
 from airflow_provider_modelarts.emulator import resources as resources_pkg
 from airflow_provider_modelarts.emulator.http import ApiError, Headers, Request, Response, Router
 from airflow_provider_modelarts.emulator.state import Emulator
@@ -86,8 +87,15 @@ class Dispatcher:
             if route.auth:
                 auth.authenticate(req, self.emu)
                 entry["project_id"] = req.project_id
+            contract.check_request(kind, req.query_pairs, req.body)
             with self.emu.lock:
                 resp = route.handler(req, self.emu)
+            undocumented = contract.check_response(kind, resp.status, resp.body)
+            if undocumented:
+                # The emulator answered a field no document has: its own bug, made loud for the tests.
+                entry["contract"] = undocumented
+                resp = Response(500, {"error_code": "ModelArts.0010",
+                                      "error_msg": f"Emulator contract violation in {kind}: {undocumented[:5]}"})
         except ApiError as exc:
             resp = Response(exc.status, exc.body(request_id), dict(exc.headers))
         finally:
