@@ -2,7 +2,7 @@
 
 Configured through ``POST /_emulator/faults`` with::
 
-    {"rates": {"429": 0.1, "500": 0.05, "503": 0.05, "504": 0.0, "reset": 0.02},
+    {"rates": {"429": 0.1, "500": 0.05, "503": 0.05, "504": 0.0, "reset": 0.02, "drop_reply": 0.0},
      "latency_ms": 0,                 # added to every matching request
      "kinds": ["training_v2.*"],      # fnmatch globs over route kinds (default: every non-IAM kind)
      "seed": 7,                       # re-seeds the injector's own random.Random
@@ -19,7 +19,10 @@ Answers (codes from the reference's error table, ``api-ref-otc/appendix/error_co
 * ``503``: ``ModelArts.4700`` "Unavailable gateway." (the reference lists ``ModelArts.6101`` "system busy" under
   429, and ``ModelArts.4700`` as the 503 code, so 503 uses the latter);
 * ``504``: ``ModelArts.4503`` (backend timed out);
-* ``reset``: the connection is closed with a TCP RST and no answer.
+* ``reset``: the connection is closed with a TCP RST and no answer, before the request is applied;
+* ``drop_reply``: the request is applied (the resource is created, the action taken), then the connection is
+  closed with a TCP RST instead of the answer: the lost-reply trap that makes a blind re-send of a create bill a
+  second job. A typical setup is ``{"sequence": ["drop_reply"], "kinds": ["training_v1.create_version"]}``.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from typing import Any
 from airflow_provider_modelarts.emulator.http import Response
 
 #: Fault names, in the order their rates are stacked on the unit interval.
-FAULT_NAMES = ("429", "500", "503", "504", "reset")
+FAULT_NAMES = ("429", "500", "503", "504", "reset", "drop_reply")
 SEQUENCE_WORDS = (*FAULT_NAMES, "ok")
 _ANSWERS: dict[str, tuple[int, str, str]] = {
     "429": (429, "ModelArts.2799", "Too many requests."),
@@ -46,15 +49,17 @@ _CONFIG_KEYS = {"rates", "latency_ms", "kinds", "seed", "sequence", "max_faults"
 
 @dataclass
 class Fault:
-    """One decision: wait ``latency`` seconds, then drop the connection (``reset``) or answer ``response``.
+    """One decision: wait ``latency`` seconds, then drop the connection (``reset``), answer ``response``, or
+    apply the request and drop the connection instead of its answer (``drop_reply``).
 
-    A fault with neither ``reset`` nor ``response`` only delays the normal answer.
+    A fault with none of these only delays the normal answer.
     """
 
     name: str
     latency: float = 0.0
     reset: bool = False
     response: Response | None = None
+    drop_reply: bool = False
 
 
 def fault_response(name: str) -> Response:
@@ -149,6 +154,8 @@ class FaultInjector:
             self.injected += 1
             if name == "reset":
                 return Fault(name, latency, reset=True)
+            if name == "drop_reply":
+                return Fault(name, latency, drop_reply=True)
             return Fault(name, latency, response=fault_response(name))
 
     def _pick(self) -> str | None:

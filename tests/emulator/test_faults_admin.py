@@ -80,6 +80,20 @@ def test_reset_fault_drops_the_connection(emulator: EmulatorHandle) -> None:
     assert [e["status"] for e in emulator.requests(KIND)] == [0, 200]
 
 
+def test_drop_reply_applies_the_request_then_drops_the_connection(emulator: EmulatorHandle) -> None:
+    """The lost-reply trap: the create happened, but the client only sees a reset."""
+    url = f"{emulator.url}/v1/{emulator.project_id}/models"
+    body = {"model_name": "dropped", "model_version": "1.0.0", "model_type": "Image",
+            "source_location": "swr.cn-north-4.myhuaweicloud.com/org/infer:1.0"}
+    emulator.set_faults({"kinds": ["models.create"], "sequence": ["drop_reply"]})
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.post(url, json=body, headers=emulator.headers(), timeout=10)
+    listed = requests.get(url, params={"model_name": "dropped"}, headers=emulator.headers(), timeout=10).json()
+    assert [m["model_name"] for m in listed["models"]] == ["dropped"]
+    (entry,) = emulator.requests("models.create")
+    assert (entry["fault"], entry["status"], entry["applied_status"]) == ("drop_reply", 0, 200)
+
+
 def test_rates_are_deterministic_over_http(emulator: EmulatorHandle) -> None:
     token = emulator.token()
 
