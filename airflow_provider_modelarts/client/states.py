@@ -52,6 +52,14 @@ def _v1_set(cls: str) -> frozenset[Any]:
     return frozenset(code for code, (_, _, c) in V1_STATUS_CODES.items() if c == cls)
 
 
+def _dig(value: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
 @dataclass(frozen=True)
 class StateTable:
     """How to read and classify one resource kind's status.
@@ -61,6 +69,8 @@ class StateTable:
     :param running: / ``success`` / ``failure`` / ``stopped``: the value sets.
     :param error_paths: where the service puts an error message for a failed resource.
     :param meanings: optional human meanings of values (v1 codes).
+    :param detail_path: keys leading to a finer status shown beside the status when it changes (v2 training's
+        ``status.secondary_phase``).
     """
 
     kind: str
@@ -71,14 +81,14 @@ class StateTable:
     stopped: frozenset[Any] = frozenset()
     error_paths: tuple[tuple[str, ...], ...] = ()
     meanings: Mapping[Any, str] = field(default_factory=dict)
+    detail_path: tuple[str, ...] = ()
 
     def status_of(self, resource: Mapping[str, Any] | None) -> Any:
-        value: Any = resource
-        for key in self.status_path:
-            if not isinstance(value, Mapping):
-                return None
-            value = value.get(key)
-        return value
+        return _dig(resource, self.status_path)
+
+    def detail_of(self, resource: Mapping[str, Any] | None) -> Any:
+        """The finer status at ``detail_path`` (None when the table has none)."""
+        return _dig(resource, self.detail_path) if self.detail_path else None
 
     def error_of(self, resource: Mapping[str, Any] | None) -> str | None:
         for path in self.error_paths:
@@ -131,7 +141,7 @@ TABLES: dict[str, StateTable] = {
         StateTable("training_v2", ("status", "phase"),
                    running=frozenset({"Creating", "Pending", "Running", "Terminating"}),
                    success=frozenset({"Completed"}), failure=frozenset({"Failed", "Abnormal"}),
-                   stopped=frozenset({"Terminated"})),
+                   stopped=frozenset({"Terminated"}), detail_path=("status", "secondary_phase")),
         StateTable("training_v1", ("status",), running=_v1_set(RUNNING), success=_v1_set(SUCCESS),
                    failure=_v1_set(FAILURE), stopped=_v1_set(STOPPED),
                    meanings={c: f"{n}: {m}" for c, (n, m, _) in V1_STATUS_CODES.items()}),

@@ -30,7 +30,7 @@ from airflow_provider_modelarts.client.errors import (
 )
 from airflow_provider_modelarts.client.request import ApiRequest
 from airflow_provider_modelarts.client.resources import spec_for
-from airflow_provider_modelarts.client.states import RUNNING, UNKNOWN, Verdict, classify
+from airflow_provider_modelarts.client.states import RUNNING, UNKNOWN, Verdict, classify, table
 
 if TYPE_CHECKING:
     from airflow_provider_modelarts.client.transport import ModelArtsClient
@@ -100,6 +100,7 @@ class Waiter:
         self.polls = 0
         self.errors = 0
         self._unknown_seen: set[Any] = set()
+        self._last_seen: tuple[Any, Any] | None = None
 
     # ---- requests -----------------------------------------------------------------------------------------
     def get_request(self) -> ApiRequest:
@@ -123,6 +124,11 @@ class Waiter:
         self.polls += 1
         self.errors = 0
         verdict = classify(self.kind, resource, expect_stop=self.expect_stop)
+        seen = (verdict.status, table(self.kind).detail_of(resource))
+        if seen != self._last_seen:  # each change of status (and of its finer status) once in the log
+            self._last_seen = seen
+            self.emit(f"{self.kind} {' '.join(str(v) for v in self.ids.values())} is {seen[0]}"
+                      + (f" ({seen[1]})" if seen[1] not in (None, "", seen[0]) else ""))
         if verdict.state == UNKNOWN and verdict.status not in self._unknown_seen:
             self._unknown_seen.add(verdict.status)
             self.emit(f"{self.kind} reports a status this provider does not know ({verdict.status!r}); "

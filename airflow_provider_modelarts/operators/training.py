@@ -197,9 +197,27 @@ class ModelArtsCreateTrainingJobOperator(ModelArtsResourceOperator):
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         from airflow_provider_modelarts.client.api import training_v2
 
+        self.check_node_count(body)
         job = self.hook.call(training_v2.create_job(body))
         self._job_name = job["metadata"]["name"]
         return {"training_job_id": job["metadata"]["id"]}
+
+    def check_node_count(self, body: Mapping[str, Any]) -> None:
+        """Refuse more nodes than the flavor allows, with one flavor read before the create (SDK reference
+        §8.1.2.2 step 11: the node count is at most the flavor's ``max_num``; §8.1.2.1 step 9: the flavor list
+        answers ``max_num``).
+
+        :raises AirflowFailException: naming the argument and the limit.
+        """
+        resource = (body.get("spec") or {}).get("resource") or {}
+        flavor_id, count = resource.get("flavor_id"), resource.get("node_count", 1)
+        if not flavor_id or resource.get("pool_id"):
+            return  # a dedicated pool's node limits are the pool's, not a public flavor's
+        flavor = next((f for f in self.hook.list_training_flavors() if f.get("flavor_id") == flavor_id), None)
+        if flavor is not None and isinstance(flavor.get("max_num"), int) and count > flavor["max_num"]:
+            raise AirflowFailException(
+                f"Invalid training job arguments:\n- train_instance_count: {count} nodes exceed the {flavor['max_num']} "
+                f"that flavor {flavor_id} allows; use at most {flavor['max_num']} or a flavor with a larger max_num.")
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         key = run_key(context)

@@ -104,6 +104,16 @@ def test_waiter_budget_and_unknown_status() -> None:
     assert again.state == SUCCESS and again.ids == {"training_job_id": "j"}
 
 
+def test_waiter_logs_each_change_of_phase_and_secondary_phase_once() -> None:
+    notes: list[str] = []
+    waiter = Waiter("training_v2", {"training_job_id": "j"}, poll_interval=1, emit=notes.append)
+    for phase, secondary in [("Pending", "Queuing"), ("Pending", "Queuing"), ("Running", "Downloading"),
+                             ("Running", "Running"), ("Running", "Running")]:
+        assert waiter.on_resource({"status": {"phase": phase, "secondary_phase": secondary}}) is None
+    assert notes == ["training_v2 j is Pending (Queuing)", "training_v2 j is Running (Downloading)",
+                     "training_v2 j is Running"]
+
+
 def test_malformed_event_is_refused() -> None:
     with pytest.raises(ValueError, match="missing"):
         WaitOutcome.from_event({"status": "success"})

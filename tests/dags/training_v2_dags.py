@@ -44,6 +44,8 @@ t2_on_kill = training_dag("t2_on_kill", "stuck", execution_timeout=timedelta(sec
 t2_deferred = training_dag("t2_deferred", deferrable=True)
 t2_deferred_failed = training_dag("t2_deferred_failed", "fail", deferrable=True)
 t2_bad_spec = training_dag("t2_bad_spec", train_instance_count=0, code_dir="not-an-obs-path/")
+t2_too_many_nodes = training_dag("t2_too_many_nodes", train_instance_type="modelarts.vm.cpu.2u",
+                                 train_instance_count=3)
 t2_reattach = training_dag("t2_reattach", "slow", poll_interval=0.5)
 t2_faults = training_dag("t2_faults", retries=0)
 

@@ -60,6 +60,13 @@ def test_failure_phases_fail_the_task_with_the_remote_story(emulator, dag_id, ph
         assert "Traceback" in text and "exit 1" in text  # log tail and task exit code in the error
 
 
+def test_more_nodes_than_the_flavor_allows_fail_before_the_create(emulator) -> None:
+    dr = run_dag("t2_too_many_nodes")
+    assert ti_states(dr) == {"train": "failed"}
+    assert "train_instance_count: 3 nodes exceed the 1 that flavor modelarts.vm.cpu.2u allows" in dr.output
+    assert (emulator.count("training_v2.flavors"), emulator.count("training_v2.create")) == (1, 0)
+
+
 def test_max_wait_terminates_the_job(emulator) -> None:
     dr = run_dag("t2_max_wait")
     assert ti_states(dr) == {"train": "failed"}

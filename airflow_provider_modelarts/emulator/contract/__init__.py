@@ -119,6 +119,9 @@ class Operation:
     :param response: the 2xx answer (an ``object``), or None when it is not JSON or not checked (say why in
         ``note``).
     :param v1: errors use the legacy v1 shape (``is_success: false``, ``error_message``).
+    :param error_code: the family's documented parameter-error code (``ModelArts.0104`` "Parameter error." in the
+        error-code appendix; v2 training answers ``ModelArts.2788`` InvalidParam).
+    :param solution: an ``error_solution`` for families whose errors carry one (v2 training).
     :param note: decisions and conflicts between sources (also in ``docs/api-decisions.md``).
     """
 
@@ -127,6 +130,8 @@ class Operation:
     body: Field | None = None
     response: Field | None = None
     v1: bool = False
+    error_code: str = "ModelArts.0104"
+    solution: str | None = None
     note: str = ""
 
 
@@ -140,7 +145,10 @@ def problems(value: Any, spec: Field, path: str, *, request: bool) -> list[str]:
     :param request: check Mandatory fields (requests) or not (answers).
     """
     if value is None:
-        return [] if spec.nullable or spec.type == "any" else [f"{path}: must not be null"]
+        # An optional request field sent as null counts as absent (as the SDKs' JSON mappers read it); an answer
+        # never carries null unless its table says so.
+        allowed = spec.nullable or spec.type == "any" or (request and not spec.required)
+        return [] if allowed else [f"{path}: must not be null"]
     kind = spec.type
     wrong = {
         "string": not isinstance(value, str),
@@ -229,8 +237,8 @@ def request_problems(op: Operation, query_pairs: Iterable[tuple[str, str]], body
         return found
     try:
         decoded = json.loads(body.decode("utf-8")) if body.strip() else {}
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return found + [f"body: not valid JSON ({exc})"]
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return found  # the handler answers its family's own invalid-JSON error (e.g. ModelArts.2787)
     return found + problems(decoded, op.body, "", request=True)
 
 
@@ -266,7 +274,7 @@ def check_request(kind: str, query_pairs: Iterable[tuple[str, str]], body: bytes
     found = request_problems(op, query_pairs, body)
     if found:
         shown = "; ".join(found[:5]) + (f"; and {len(found) - 5} more" if len(found) > 5 else "")
-        raise ApiError(400, "ModelArts.0104", f"Invalid parameter: {shown}.", v1=op.v1)
+        raise ApiError(400, op.error_code, f"Invalid parameter: {shown}.", v1=op.v1, solution=op.solution)
 
 
 def check_response(kind: str, status: int, body: Any) -> list[str]:

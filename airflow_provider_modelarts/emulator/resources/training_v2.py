@@ -37,8 +37,8 @@ Choices where the sources disagree or are silent (documented here as the rules a
   ``command`` 400 ``ModelArts.2806``; boot file outside the code dir 400 ``ModelArts.2758``; invalid OBS path 400
   ``ModelArts.2791``; terminate outside Creating/Pending/Running 409 ``ModelArts.2796``. Every v2 error carries
   ``error_solution``.
-* Duplicate job names are allowed (names are labels; ids identify jobs). ``algorithm.environments`` is echoed as
-  sent (a map, as in the OTC request examples; the SDK's response model accepts it).
+* Duplicate job names are allowed (names are labels; ids identify jobs). ``algorithm.environments`` is a map in
+  the request (SDK ``JobAlgorithm``) and answered as a list of maps (SDK ``JobAlgorithmResponse``).
 * The log link of ``logs/url`` is a temporary emulator URL (valid 5 emulated minutes) instead of a signed OBS URL;
   ``Content-Type: application/octet-stream`` on the ``logs/url`` request makes it a download (attachment).
 
@@ -313,14 +313,21 @@ def _task_statuses(rec: JobRecord, phase: tuple[str, str]) -> list[dict[str, Any
     return statuses
 
 
+def _flavor_detail(flavor: dict[str, Any]) -> dict[str, Any]:
+    """A flavor as a job's ``spec.resource.flavor_detail``: the SDK's ``FlavorInfo.disk`` is ``Disk``, whose
+    ``size`` is a String, where the flavor list's ``DiskResponse.size`` is an Integer."""
+    info = dict(flavor["flavor_info"])
+    info["disk"] = {**info["disk"], "size": str(info["disk"]["size"])}
+    return {"flavor_type": flavor["flavor_type"], "billing": flavor["billing"], "flavor_info": info}
+
+
 def render(rec: JobRecord, now: float) -> dict[str, Any]:
     """The job object as the API answers it (create, detail, terminate, list items)."""
     phase = _phase(rec, now)
     start, end = _running_window(rec, now)
     nodes = int(rec.job["spec"]["resource"]["node_count"])
     status: dict[str, Any] = {
-        "phase": phase[0], "secondary_phase": phase[1], "duration": 0, "start_time": 0,
-        "node_count_metrics": None, "tasks": rec.tasks,
+        "phase": phase[0], "secondary_phase": phase[1], "duration": 0, "start_time": 0, "tasks": rec.tasks,
     }
     if start is not None:
         stop = end if end is not None else now
@@ -331,8 +338,11 @@ def render(rec: JobRecord, now: float) -> dict[str, Any]:
     if statuses is not None:
         status["task_statuses"] = statuses
     job = rec.job
+    algorithm = dict(job["algorithm"])
+    if "environments" in algorithm:  # a map when sent (SDK JobAlgorithm), a list of maps when answered
+        algorithm["environments"] = [algorithm["environments"]]  # (SDK JobAlgorithmResponse)
     return {"kind": job["kind"], "metadata": dict(job["metadata"]), "status": status,
-            "algorithm": job["algorithm"], "spec": job["spec"]}
+            "algorithm": algorithm, "spec": job["spec"]}
 
 
 # ---- logs and metrics ------------------------------------------------------------------------------------------
@@ -583,7 +593,7 @@ def _validate_spec(body: dict[str, Any]) -> dict[str, Any]:
                     f"The number of flavor instances ({count}) exceeds the maximum ({flavor['max_num']}).")
     resource.update({"policy": resource.get("policy", "regular"), "node_count": count,
                      "flavor_name": flavor["flavor_name"],
-                     "flavor_detail": {k: flavor[k] for k in ("flavor_type", "billing", "flavor_info")}})
+                     "flavor_detail": _flavor_detail(flavor)})
     spec["resource"] = resource
     log_path = _obj(spec.get("log_export_path"), "spec.log_export_path")
     if log_path.get("obs_url"):

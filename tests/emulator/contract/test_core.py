@@ -34,15 +34,21 @@ def test_a_documented_body_has_no_problems() -> None:
     ({"name": "x", "sources": [{"path": "/b", "kind": 7}]}, "sources[0].kind: 7 is not one of [0, 1]"),
     ({"name": "x", "env": {"A": 1}}, "env.A: expected string, got integer"),
     ({"name": None}, "name: must not be null"),
+    ({"name": "x", "sources": [{"path": None}]}, "sources[0].path: must not be null"),
 ])
 def test_each_undocumented_shape_is_named(value: dict, expected: str) -> None:
     found = contract.problems(value, BODY, "", request=True)
     assert any(p.startswith(expected) for p in found), found
 
 
-def test_answers_are_not_held_to_mandatory_fields() -> None:
+def test_answers_are_not_held_to_mandatory_fields_but_to_their_types() -> None:
     assert contract.problems({}, BODY, "", request=False) == []
     assert contract.problems({"bogus": 1}, BODY, "", request=False)
+    assert contract.problems({"count": None}, BODY, "", request=False) == ["count: must not be null"]
+
+
+def test_an_optional_request_field_sent_as_null_counts_as_absent() -> None:
+    assert contract.problems({"name": "x", "count": None}, BODY, "", request=True) == []
 
 
 def test_query_parameters_are_typed_and_closed() -> None:
