@@ -13,7 +13,6 @@ import requests
 from airflow_provider_modelarts.client.api import training_v2 as api
 from airflow_provider_modelarts.emulator import contract
 from airflow_provider_modelarts.emulator.contract import Field
-from airflow_provider_modelarts.emulator.contract import training_v2 as table
 from airflow_provider_modelarts.emulator.server import build_router
 from airflow_provider_modelarts.operators.training import build_training_job_body
 
