@@ -173,15 +173,20 @@ def _caller_domain(identity: dict[str, Any], emu: Emulator) -> dict[str, Any] | 
     return domain_of_project(emu, projects[0]) if projects else None
 
 
-def _project_view(emu: Emulator, project: dict[str, Any]) -> dict[str, Any]:
+def _project_view(emu: Emulator, project: dict[str, Any], *, paged: bool) -> dict[str, Any]:
     did = domain_id(domain_of_project(emu, project["id"]))
     return {"id": project["id"], "name": project["name"], "domain_id": did, "parent_id": did, "is_domain": False,
             "description": project.get("description", ""), "enabled": True,
-            "links": {"self": f"{emu.base_url}/v3/projects/{project['id']}", "next": None, "previous": None}}
+            "links": _links(emu, f"/v3/projects/{project['id']}", paged=paged)}
 
 
-def _links(emu: Emulator, path: str) -> dict[str, Any]:
-    return {"self": f"{emu.base_url}{path}", "next": None, "previous": None}
+def _links(emu: Emulator, path: str, *, paged: bool) -> dict[str, Any]:
+    """Keystone links: ``self``, plus ``next``/``previous`` where the SDK model is ``Links`` (``GET
+    /v3/projects``) rather than ``LinksSelf`` (the ``/v3/auth/...`` lists)."""
+    links: dict[str, Any] = {"self": f"{emu.base_url}{path}"}
+    if paged:
+        links.update(next=None, previous=None)
+    return links
 
 
 # ---- token issuing ---------------------------------------------------------------------------------------------
@@ -271,22 +276,24 @@ def create_token(req: Request, emu: Emulator) -> Response:
 def list_projects(req: Request, emu: Emulator) -> Response:
     """``GET /v3/projects`` with the ``name``, ``domain_id`` and ``enabled`` filters."""
     identity = _identify(req, emu)
-    views = [_project_view(emu, p) for p in emu.config["projects"] if p["id"] in _visible_projects(identity, emu)]
-    for field_name in ("name", "domain_id", "id"):
+    views = [_project_view(emu, p, paged=True) for p in emu.config["projects"]
+             if p["id"] in _visible_projects(identity, emu)]
+    for field_name in ("name", "domain_id"):
         wanted = req.query(field_name)
         if wanted is not None:
             views = [v for v in views if v[field_name] == wanted]
     enabled = req.query("enabled")
     if enabled is not None and enabled.lower() == "false":
         views = []
-    return Response(200, {"projects": views, "links": _links(emu, "/v3/projects")})
+    return Response(200, {"projects": views, "links": _links(emu, "/v3/projects", paged=True)})
 
 
 def list_auth_projects(req: Request, emu: Emulator) -> Response:
     """``GET /v3/auth/projects``: the projects the caller may use."""
     identity = _identify(req, emu)
-    views = [_project_view(emu, p) for p in emu.config["projects"] if p["id"] in _visible_projects(identity, emu)]
-    return Response(200, {"projects": views, "links": _links(emu, "/v3/auth/projects")})
+    views = [_project_view(emu, p, paged=False) for p in emu.config["projects"]
+             if p["id"] in _visible_projects(identity, emu)]
+    return Response(200, {"projects": views, "links": _links(emu, "/v3/auth/projects", paged=False)})
 
 
 def list_auth_domains(req: Request, emu: Emulator) -> Response:
@@ -295,8 +302,8 @@ def list_auth_domains(req: Request, emu: Emulator) -> Response:
     domain = _caller_domain(identity, emu)
     domains = [] if domain is None else [{
         "id": domain_id(domain), "name": domain["name"], "enabled": True, "description": "",
-        "links": {"self": f"{emu.base_url}/v3/domains/{domain_id(domain)}"}}]
-    return Response(200, {"domains": domains, "links": _links(emu, "/v3/auth/domains")})
+        "links": _links(emu, f"/v3/domains/{domain_id(domain)}", paged=False)}]
+    return Response(200, {"domains": domains, "links": _links(emu, "/v3/auth/domains", paged=False)})
 
 
 def register(router: Router) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -122,6 +122,8 @@ class Operation:
     :param error_code: the family's documented parameter-error code (``ModelArts.0104`` "Parameter error." in the
         error-code appendix; v2 training answers ``ModelArts.2788`` InvalidParam).
     :param solution: an ``error_solution`` for families whose errors carry one (v2 training).
+    :param error: builds the 400 of a family with an error shape of its own (IAM's Keystone ``{"error": ...}``)
+        from the message; None for the ModelArts shapes.
     :param note: decisions and conflicts between sources (also in ``docs/api-decisions.md``).
     """
 
@@ -132,6 +134,7 @@ class Operation:
     v1: bool = False
     error_code: str = "ModelArts.0104"
     solution: str | None = None
+    error: Callable[[str], ApiError] | None = None
     note: str = ""
 
 
@@ -274,7 +277,10 @@ def check_request(kind: str, query_pairs: Iterable[tuple[str, str]], body: bytes
     found = request_problems(op, query_pairs, body)
     if found:
         shown = "; ".join(found[:5]) + (f"; and {len(found) - 5} more" if len(found) > 5 else "")
-        raise ApiError(400, op.error_code, f"Invalid parameter: {shown}.", v1=op.v1, solution=op.solution)
+        message = f"Invalid parameter: {shown}."
+        if op.error is not None:
+            raise op.error(message)
+        raise ApiError(400, op.error_code, message, v1=op.v1, solution=op.solution)
 
 
 def check_response(kind: str, status: int, body: Any) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import huaweicloudsdkmodelarts.v1.model as sdk
@@ -12,32 +11,9 @@ import requests
 
 from airflow_provider_modelarts.client.api import training_v2 as api
 from airflow_provider_modelarts.emulator import contract
-from airflow_provider_modelarts.emulator.contract import Field
 from airflow_provider_modelarts.emulator.server import build_router
 from airflow_provider_modelarts.operators.training import build_training_job_body
-
-PRIMITIVES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean", "object": "any"}
-
-
-def sdk_shape(type_name: str) -> Any:
-    """The SDK model ``type_name`` as nested (type, children) tuples, the form :func:`shape` gives a Field."""
-    if type_name in PRIMITIVES:
-        return PRIMITIVES[type_name]
-    if found := re.fullmatch(r"list\[(.*)\]", type_name):
-        return ("array", sdk_shape(found.group(1)))
-    if found := re.fullmatch(r"dict\(str, (.*)\)", type_name):
-        return ("map", sdk_shape(found.group(1)))
-    model = getattr(sdk, type_name)
-    return ("object", {model.attribute_map[k]: sdk_shape(v) for k, v in model.openapi_types.items()})
-
-
-def shape(spec: Field) -> Any:
-    if spec.type == "object":
-        return ("object", {k: shape(v) for k, v in (spec.fields or {}).items()})
-    if spec.type in ("array", "map"):
-        return (spec.type, shape(spec.items) if spec.items else "any")
-    return spec.type
-
+from tests.emulator.contract.sdk_shapes import sdk_shape, shape
 
 @pytest.mark.parametrize(("kind", "part", "model"), [
     ("training_v2.create", "body", "Job"),
@@ -56,7 +32,7 @@ def shape(spec: Field) -> Any:
     ("training_v2.metrics", "response", "ShowTrainingJobMetricsResponse"),
 ])
 def test_each_table_is_the_official_sdk_model(kind: str, part: str, model: str) -> None:
-    assert shape(getattr(contract.operations()[kind], part)) == sdk_shape(model)
+    assert shape(getattr(contract.operations()[kind], part)) == sdk_shape(sdk, model)
 
 
 def test_flavor_query_matches_the_sdk_request_model() -> None:
