@@ -15,6 +15,7 @@ from airflow_provider_modelarts.emulator.server import build_router
 from airflow_provider_modelarts.operators.training import build_training_job_body
 from tests.emulator.contract.sdk_shapes import sdk_shape, shape
 
+
 @pytest.mark.parametrize(("kind", "part", "model"), [
     ("training_v2.create", "body", "Job"),
     ("training_v2.create", "response", "CreateTrainingJobResponse"),
