@@ -67,6 +67,17 @@ def test_more_nodes_than_the_flavor_allows_fail_before_the_create(emulator) -> N
     assert (emulator.count("training_v2.flavors"), emulator.count("training_v2.create")) == (1, 0)
 
 
+def test_every_create_reply_lost_still_makes_exactly_one_job(emulator) -> None:
+    """The emulator applies each create and drops its answer: the operator finds the job by name and run key."""
+    emulator.set_faults({"kinds": ["training_v2.create"], "rates": {"drop_reply": 1.0}})
+    dr = run_dag("t2_success")
+    emulator.set_faults({})
+    assert ti_states(dr) == {"train": "success"}, dr.output[-3000:]
+    creates = emulator.requests("training_v2.create")
+    assert [(e["fault"], e["applied_status"]) for e in creates] == [("drop_reply", 201)]
+    assert xcom(dr, "train")["phase"] == "Completed"
+
+
 def test_max_wait_terminates_the_job(emulator) -> None:
     dr = run_dag("t2_max_wait")
     assert ti_states(dr) == {"train": "failed"}
