@@ -100,6 +100,10 @@ class TrainingV1Methods(HookMethods):
         """Every version of a job, newest first."""
         return list(self.iterate(training_v1.list_versions(job_id), training_v1.VERSION_PAGER))
 
+    def get_training_job_v1_versions(self, job_id: int | str) -> dict[str, Any]:
+        """One ``GET .../versions`` answer: ``job_desc``, ``version_count`` and every version (no paging)."""
+        return dict(self.call(training_v1.list_versions(job_id)) or {})
+
     def get_training_job_version_v1(self, job_id: int | str, version_id: int | str) -> dict[str, Any]:
         """Details of one version: ``status`` (code 0-22), config, metrics ..."""
         return dict(self.call(training_v1.get_version(job_id, version_id)))
@@ -120,12 +124,6 @@ class TrainingV1Methods(HookMethods):
         """``aom-log``: ``{content, lines, start_line, end_line}``; without ``base_line`` the newest ``lines``."""
         return dict(self.call(training_v1.read_log(job_id, version_id, log_file, base_line=base_line, lines=lines,
                                                    order=order)))
-
-    def read_training_job_v1_log_bytes(self, job_id: int | str, version_id: int | str, log_file: str, *,
-                                       start_byte: int = 0, offset: int = 2048) -> dict[str, Any]:
-        """The byte-offset read (SDK ``get_job_log``): ``{log, log_byte_count, end_byte}``."""
-        return dict(self.call(training_v1.read_log_bytes(job_id, version_id, log_file, start_byte=start_byte,
-                                                         offset=offset)))
 
     def get_training_job_v1_log_tail(self, job_id: int | str, version_id: int | str, lines: int = 20) -> list[str]:
         """The newest ``lines`` lines of the first worker's log ([] when there is no log yet)."""
