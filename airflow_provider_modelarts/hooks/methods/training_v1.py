@@ -93,7 +93,8 @@ class TrainingV1Methods(HookMethods):
         self.call(training_v1.delete_job(job_id))
 
     def create_training_job_version_v1(self, job_id: int | str, body: dict[str, Any]) -> dict[str, Any]:
-        """``POST .../training-jobs/{job_id}/versions``; ``body["config"]["pre_version_id"]`` is required."""
+        """``POST .../training-jobs/{job_id}/versions`` with the version's whole ``config`` (``pre_version_id``
+        included; nothing is inherited: ``client.api.training_v1.inherited_version_config`` builds it)."""
         return dict(self.call(training_v1.create_version(job_id, body)))
 
     def list_training_job_versions_v1(self, job_id: int | str) -> list[dict[str, Any]]:
@@ -153,7 +154,7 @@ class TrainingV1Methods(HookMethods):
 
     def update_training_job_config_v1(self, config_name: str, config: dict[str, Any],
                                       config_desc: str | None = None) -> None:
-        """Replace fields of a configuration (a data or code source given replaces the whole previous one)."""
+        """Replace a configuration as a whole (the update table has the create's Mandatory fields: give them all)."""
         body = dict(config)
         if config_desc is not None:
             body["config_desc"] = config_desc
