@@ -403,8 +403,11 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
     ends with ``[airflow-run:<run key>]``; the lookup is one versions list: the newest version from
     ``pre_version_id`` while the job's description carries this run's key.
 
-    :param job_id: the job (templated). :param pre_version_id: the version to start from (templated).
-    :param job_description: a new job description. :param job_config: REST ``config`` fields merged over.
+    :param job_id: the job (templated).
+    :param pre_version_id: the version to start from (templated).
+    :param job_description: a new job description (at most 229 characters: the run marker follows it); default:
+        the job's current description.
+    :param job_config: REST ``config`` fields merged over the previous version's.
     """
 
     template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_id", "pre_version_id", "job_description",
