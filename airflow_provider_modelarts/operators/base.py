@@ -285,8 +285,10 @@ class ModelArtsResourceOperator(BaseOperator):
         """Stop the remote resource when this kind can be stopped. True when a stop was sent."""
         from airflow_provider_modelarts.client.resources import spec_for
 
+        if not self.remote_ids or not self.resource_kind:  # nothing created, or nothing stoppable (no kind)
+            return False
         spec = spec_for(self.resource_kind)
-        if not self.remote_ids or spec.stop is None:
+        if spec.stop is None:
             return False
         try:
             self.hook.call(spec.stop(self.remote_ids))

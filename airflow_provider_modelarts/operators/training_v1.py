@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from airflow_provider_modelarts.links.training_v1 import ModelArtsTrainingJobV1Link, ModelArtsVisualizationJobLink
-from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name
+from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name, run_key
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
@@ -37,6 +37,8 @@ V1_ESTIMATOR_ARGS = (
 )
 NOT_ALLOWED = "ModelArts.0105"  # "This job can't be stop. job status: 10" and the like
 NAME_MAX = 60  # room for a "-<n>" suffix within the 64 characters of a v1 job name
+DESC_MAX = 256  # job_desc: "0 to 256 characters" (api-ref "Creating a Version of a Training Job", Table 2)
+MARKER_RE = re.compile(r"\s*\[airflow-run:[0-9a-f]{12}\]$")
 VIS_NAME_MAX = 17  # 20 characters for visualization job names
 
 
@@ -151,6 +153,17 @@ def build_v1_config(args: Mapping[str, Any], overrides: Mapping[str, Any] | None
             config[key] = obs_dir_v1(values[arg])
     config.update(copy.deepcopy(overrides))
     return config, lookups
+
+
+def run_marker(context: Context) -> str:
+    """``[airflow-run:<run key>]``: what a version create's ``job_desc`` ends with (one task instance, every try)."""
+    return f"[airflow-run:{run_key(context)}]"
+
+
+def marked_description(description: str, marker: str) -> str:
+    """``description`` (an older run's marker removed, cut to fit) followed by ``marker``, within 256 characters."""
+    text = MARKER_RE.sub("", description)[: DESC_MAX - len(marker) - 1].rstrip()
+    return f"{text} {marker}" if text else marker
 
 
 def _name_pattern(base: str) -> re.Pattern[str]:
@@ -380,13 +393,21 @@ class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator
 class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
     """Create a new version of a v1 training job from ``pre_version_id`` and wait for it.
 
-    The new version starts from the previous version's configuration; the Estimator arguments given (same as
-    :class:`ModelArtsCreateTrainingJobV1Operator`, all optional) replace it, and a data or code source given
-    replaces the previous one as a whole. Reattaching on retry uses the task state store (versions have no name
-    to look up).
+    The new version starts from the previous version's configuration, read with one ``GET`` of that version;
+    the Estimator arguments given (same as :class:`ModelArtsCreateTrainingJobV1Operator`, all optional, except
+    ``volumes``, which the versions table does not take) replace it, and a data or code source given replaces the
+    previous one as a whole. The whole configuration is sent (the api-ref makes it Mandatory).
 
-    :param job_id: the job (templated). :param pre_version_id: the version to start from (templated).
-    :param job_description: a new job description. :param job_config: REST ``config`` fields merged over.
+    Versions have no name. To find what this task instance created (a retry after the worker died, or a create
+    whose reply was lost) the request's ``job_desc`` (the job's description, which the versions answer returns)
+    ends with ``[airflow-run:<run key>]``; the lookup is one versions list: the newest version from
+    ``pre_version_id`` while the job's description carries this run's key.
+
+    :param job_id: the job (templated).
+    :param pre_version_id: the version to start from (templated).
+    :param job_description: a new job description (at most 229 characters: the run marker follows it); default:
+        the job's current description.
+    :param job_config: REST ``config`` fields merged over the previous version's.
     """
 
     template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_id", "pre_version_id", "job_description",
@@ -405,31 +426,75 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         self.job_config = job_config
         for name, value in estimator.items():
             setattr(self, name, value)
+        self._marker = ""
+        self._request: dict[str, Any] | None = None
+        self._found_before: dict[str, Any] | None = None
+        self._stale: set[int] = set()
+        self._posted = False
 
     def prepare(self, context: Context) -> dict[str, Any]:
         from airflow_provider_modelarts.schemas import SpecError, validate
 
+        if self.volumes:
+            raise AirflowFailException("Invalid training job version arguments:\n- volumes cannot be set on a new "
+                                       "version: the versions create table (api-ref 'Creating a Version of a "
+                                       "Training Job', Table 3) has no volumes; set them on the job.")
+        self._marker = run_marker(context)
         try:
             pre = _as_id(self.pre_version_id)
             validate({"pre_version_id": pre, **({"job_description": self.job_description}
                                                 if self.job_description else {})},
                      "training_job_v1", what="training job version arguments")
+            if self.job_description and len(self.job_description) > DESC_MAX - len(self._marker) - 1:
+                raise _spec_error(f"job_description: at most {DESC_MAX - len(self._marker) - 1} characters on a new "
+                                  f"version (the {DESC_MAX} of job_desc less the run marker {self._marker}).")
             config, lookups = build_v1_config({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
                                               full=False)
         except SpecError as exc:
             raise AirflowFailException(str(exc)) from None
-        body: dict[str, Any] = {"config": {**config, "pre_version_id": pre}, "lookups": lookups}
-        if self.job_description:
-            body["job_desc"] = self.job_description
-        return body
+        return {"config": config, "lookups": lookups, "pre_version_id": pre}
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        request = resolved_request(self.hook, body)
-        answer = self.hook.create_training_job_version_v1(_as_id(self.job_id), request)
+        """POST the full configuration (built once: one GET of the previous version, then the changes merged)."""
+        job_id = _as_id(self.job_id)
+        if self._request is None:
+            self._request = self._full_request(job_id, body)
+        store = context.get("task_state_store")
+        earlier = [store.get(self.state_store_key) if store is not None else None, self._found_before]
+        self._stale = {int(ids["version_id"]) for ids in earlier if ids}
+        self._posted = True
+        answer = self.hook.create_training_job_version_v1(job_id, self._request)
         return {"job_id": answer["job_id"], "version_id": answer["version_id"]}
 
+    def _full_request(self, job_id: Any, body: Mapping[str, Any]) -> dict[str, Any]:
+        from airflow_provider_modelarts.client.api.training_v1 import inherited_version_config
+
+        previous = self.hook.get_training_job_version_v1(job_id, body["pre_version_id"])
+        changes = resolve_v1_config(self.hook, body["config"], body["lookups"])
+        description = self.job_description or str(previous.get("job_desc") or "")
+        return {"job_desc": marked_description(description, self._marker),
+                "config": inherited_version_config(previous, changes, body["pre_version_id"])}
+
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
-        return None  # versions carry no name or tag: the task state store is the only reattach path
+        """The version this task instance created, by its run marker (one versions list), or None.
+
+        Before this try's create: the newest version from ``pre_version_id`` while the job's description carries
+        this run's marker (an earlier try made it). After an ambiguous create: the same, leaving out what an
+        earlier try made (so a lost reply finds this try's version, and a create that never arrived finds none).
+        """
+        job_id = _as_id(self.job_id)
+        answer = self.hook.get_training_job_v1_versions(job_id)
+        if not str(answer.get("job_desc") or "").endswith(self._marker):
+            return None
+        own = [int(v["version_id"]) for v in answer.get("versions") or []
+               if int(v.get("pre_version_id") or 0) == body["pre_version_id"] and int(v["version_id"]) not in
+               self._stale]
+        if not own:
+            return None
+        found = {"job_id": job_id, "version_id": max(own)}
+        if not self._posted:
+            self._found_before = found
+        return found
 
 
 class _ActOnOperator(ModelArtsResourceOperator):
@@ -560,9 +625,14 @@ class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsResourceOperator):
             setattr(self, name, value)
 
     def execute(self, context: Context) -> Any:
-        from airflow_provider_modelarts.client.errors import ModelArtsConflictError
+        from airflow_provider_modelarts.client.errors import ModelArtsAmbiguousError, ModelArtsConflictError
         from airflow_provider_modelarts.schemas import SpecError, validate
 
+        unsupported = [a for a in ("pool_id", "volumes") if getattr(self, a)]
+        if unsupported:  # the configuration tables (create and update, Table 2) have neither
+            raise AirflowFailException(
+                f"Invalid training job configuration arguments:\n- {' and '.join(unsupported)} cannot be saved in a "
+                "configuration (api-ref 'Creating a Training Job Configuration', Table 2); give them to the job.")
         try:
             validate({"config_name": self.config_name, **({"config_description": self.config_description}
                                                           if self.config_description else {})},
@@ -580,7 +650,26 @@ class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsResourceOperator):
                                        "(if_exists='fail').") from None
             self.hook.update_training_job_config_v1(self.config_name, config, self.config_description)
             self.log.info("Updated training job configuration %s", self.config_name)
+        except ModelArtsAmbiguousError as exc:
+            self._reconcile(config, exc)
         return self.hook.get_training_job_config_v1(self.config_name)
+
+    def _reconcile(self, config: dict[str, Any], exc: Exception) -> None:
+        """After a create whose outcome is unknown: look the name up (one list call) before creating again.
+
+        Found: the create arrived (the name was free, or a conflict answer was lost); with ``if_exists='update'``
+        it is replaced by this configuration (a PUT replaces it as a whole, so sending it again is harmless).
+        """
+        self.log.warning("Outcome of the configuration create is unknown (%s); looking it up", exc)
+        names = {c.get("config_name") for c in self.hook.list_training_job_configs_v1(search_content=self.config_name)}
+        if self.config_name not in names:
+            self.hook.create_training_job_config_v1(self.config_name, config, self.config_description)
+            self.log.info("Created training job configuration %s", self.config_name)
+        elif self.if_exists == "update":
+            self.hook.update_training_job_config_v1(self.config_name, config, self.config_description)
+            self.log.info("Training job configuration %s exists; updated it", self.config_name)
+        else:
+            self.log.info("Training job configuration %s exists (the lost create arrived)", self.config_name)
 
 
 class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsResourceOperator):

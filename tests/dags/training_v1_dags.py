@@ -150,3 +150,13 @@ with _dag("t1_visualization") as t1_visualization:
     restart = ModelArtsRestartVisualizationJobOperator(task_id="restart", job_id=vis_id, poll_interval=0.5)
     delete = ModelArtsDeleteVisualizationJobOperator(task_id="delete", job_id=vis_id)
     up >> sense >> stop >> restart >> delete
+
+with _dag("t1_drop_reply") as t1_drop_reply:  # the test drops the reply of each create once (applied, then reset)
+    made = _train("train", retries=0)
+    made >> ModelArtsCreateTrainingJobVersionV1Operator(
+        task_id="retrain", job_id=_xcom("train", "job_id"), pre_version_id=_xcom("train", "version_id"),
+        hyperparameters={OUTCOME: "success", "epochs": "2"}, poll_interval=0.5, retries=0)
+    ModelArtsCreateTrainingJobConfigV1Operator(
+        task_id="config", config_name="cfg-drop", retries=0, **{k: v for k, v in COMMON.items() if k != "poll_interval"})
+    ModelArtsCreateVisualizationJobOperator(task_id="board", train_url="obs://modelarts-emulator/v1/output/",
+                                            poll_interval=0.5, retries=0)

@@ -87,7 +87,10 @@ def test_version_two_chains_from_version_one(emulator, hook) -> None:
     detail = hook.get_training_job_version_v1(job_id, second)
     assert detail["pre_version_id"] == first and detail["status"] == 10
     assert detail["spec_code"] == "modelarts.vm.gpu.p100"  # replaced
-    assert detail["data_url"] == "/modelarts-emulator/v1/data/"  # inherited from version 1
+    assert detail["data_url"] == "/modelarts-emulator/v1/data/"  # inherited from version 1 (by the client)
+    assert (detail["app_url"], detail["engine_name"], detail["worker_server_num"]) == (
+        "/modelarts-emulator/v1/code/", "PyTorch", 1)
+    assert detail["job_desc"].endswith("]") and "[airflow-run:" in detail["job_desc"]
     assert {"label": "epochs", "value": "7"} in detail["parameter"]
     assert [v["version_id"] for v in hook.list_training_job_versions_v1(job_id)] == [second, first]
     assert emulator.count("training_v1.create_version") == 1
@@ -208,7 +211,9 @@ def test_config_create_update_get_list_delete(emulator, hook) -> None:
         "spec_id": 2, "engine_id": 8}, "by hook")
     try:
         assert hook.get_training_job_config_v1("cfg-hook")["engine_name"] == "PyTorch"
-        hook.update_training_job_config_v1("cfg-hook", {"data_url": "/b/e/"}, "changed")
+        hook.update_training_job_config_v1("cfg-hook", {  # an update replaces the whole configuration
+            "worker_server_num": 1, "app_url": "/b/c/", "boot_file_url": "/b/c/t.py", "data_url": "/b/e/",
+            "spec_id": 2, "engine_id": 8}, "changed")
         got = hook.get_training_job_config_v1("cfg-hook")
         assert (got["data_url"], got["config_desc"]) == ("/b/e/", "changed")
         assert "sample-tensorflow-mnist" in {c["config_name"] for c in hook.list_training_job_configs_v1(
@@ -258,8 +263,47 @@ def test_log_file_names_and_reads(emulator, hook) -> None:
         assert hook.list_training_job_v1_log_files(job_id, version_id) == ["logs-hook.0", "logs-hook.1"]
         read = hook.read_training_job_v1_log(job_id, version_id, "logs-hook.0", lines=1)
         assert read["lines"] == 1 and "JOBSTAT_INIT" in read["content"]
-        raw = hook.read_training_job_v1_log_bytes(job_id, version_id, "logs-hook.0", start_byte=0, offset=30)
-        assert raw["log_byte_count"] == 30 and raw["end_byte"] == 30
+        assert not hasattr(hook, "read_training_job_v1_log_bytes")  # no documented byte-offset read
         assert hook.get_training_job_v1_log_tail(job_id, version_id)
     finally:
         hook.delete_training_job_v1(created["job_id"])
+
+
+def test_a_lost_create_reply_ends_with_exactly_one_of_each_resource(emulator, hook) -> None:
+    """drop_reply: each create is applied, then its reply lost; every operator reconciles instead of re-sending
+    (jobs and visualization jobs by name, versions by their run marker, configurations by name)."""
+    kinds = ["training_v1.create", "training_v1.create_version", "training_v1.create_config",
+             "training_v1.create_visualization"]
+    emulator.set_faults({"kinds": kinds, "sequence": ["drop_reply"] * len(kinds)})
+    dr = run_dag("t1_drop_reply")
+    try:
+        assert ti_states(dr) == {"train": "success", "retrain": "success", "config": "success",
+                                 "board": "success"}, dr.output[-3000:]
+        for kind in kinds:
+            (entry,) = emulator.requests(kind)  # sent once: never re-sent blindly
+            assert (entry["fault"], entry["applied_status"]) == ("drop_reply", 200), entry
+        job_id = xcom(dr, "train", "job_id")
+        assert [j["job_id"] for j in hook.list_training_jobs_v1(search_content=xcom(dr, "train", "job_name"))] == [
+            job_id]
+        versions = [v["version_id"] for v in hook.list_training_job_versions_v1(job_id)]
+        assert versions == [xcom(dr, "retrain", "version_id"), xcom(dr, "train", "version_id")]
+        assert [c["config_name"] for c in hook.list_training_job_configs_v1(search_content="cfg-drop")] == [
+            "cfg-drop"]
+        boards = hook.find_visualization_jobs_by_name(xcom(dr, "board", "job_name"))
+        assert [b["job_id"] for b in boards] == [xcom(dr, "board", "job_id")]
+    finally:
+        emulator.set_faults({})
+        hook.delete_training_job_config_v1("cfg-drop")
+
+
+@pytest.mark.parametrize("cls", ["ModelArtsCreateTrainingJobConfigV1Operator",
+                                 "ModelArtsDeleteTrainingJobConfigV1Operator"])
+def test_on_kill_of_an_operator_without_a_resource_kind_is_safe(cls: str) -> None:
+    """Issue 13: ``resource_kind = ""`` made ``on_kill`` -> ``stop_remote`` -> ``spec_for("")`` raise ValueError."""
+    from airflow_provider_modelarts.operators import training_v1
+
+    op = getattr(training_v1, cls)(task_id="kill_me", config_name="cfg-kill")
+    op.on_kill()  # before anything was created
+    op.remote_ids = {"config_name": "cfg-kill"}
+    op.on_kill()  # after: a configuration cannot be stopped, so nothing is sent
+    assert op.stop_remote(reason="test") is False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping
 from typing import Any
 
 from airflow_provider_modelarts.client.pagination import PAGE_NUMBER, Pager
@@ -49,6 +51,8 @@ def create_version(job_id: int | str, body: dict[str, Any]) -> ApiRequest:
 
 
 def list_versions(job_id: int | str) -> ApiRequest:
+    """Every version of a job in one answer (``page`` left at its documented default 0: no paging), with the
+    job's ``job_desc``."""
     return ApiRequest("GET", f"{_job(job_id)}/versions", "training_v1.versions.list")
 
 
@@ -72,14 +76,6 @@ def read_log(job_id: int | str, version_id: int | str, log_file: str, *, base_li
              lines: int | None = None, order: str | None = None) -> ApiRequest:
     return ApiRequest("GET", f"{_version(job_id, version_id)}/aom-log", "training_v1.logs.read",
                       query=[("log_file", log_file), ("base_line", base_line), ("lines", lines), ("order", order)])
-
-
-def read_log_bytes(job_id: int | str, version_id: int | str, log_file: str, *, start_byte: int = 0,
-                   offset: int = 2048) -> ApiRequest:
-    """The older byte-offset read (SDK ``get_job_log(log_file, start_byte, offset)``): ``{log, log_byte_count,
-    end_byte}``. ``start_byte=-1`` reads the newest ``|offset|`` bytes; ``offset`` is in [-2048, 2048]."""
-    return ApiRequest("GET", f"{_version(job_id, version_id)}/log", "training_v1.logs.bytes",
-                      query=[("log_file", log_file), ("start_byte", start_byte), ("offset", offset)])
 
 
 def create_config(body: dict[str, Any]) -> ApiRequest:
@@ -148,6 +144,53 @@ def list_resource_specs(job_type: str = "train", engine_id: int | None = None) -
 
 def list_engines(job_type: str = "train") -> ApiRequest:
     return ApiRequest("GET", "/v1/{project_id}/job/ai-engines", "training_v1.engines", query=[("job_type", job_type)])
+
+
+#: what a new version's ``config`` takes from a version's answer: the fields of the versions create table
+#: ("Creating a Version of a Training Job", Table 3) that the version detail answers (Table 2 of "Querying the
+#: Details About a Training Job Version"); ``volumes`` is not in the create table, so it is not carried over
+VERSION_CONFIG_FIELDS = ("worker_server_num", "app_url", "boot_file_url", "model_id", "engine_id", "parameter",
+                         "data_url", "dataset_id", "dataset_version_id", "data_source", "spec_id", "pool_id",
+                         "train_url", "log_url", "user_image_url", "user_command")
+#: a code source given replaces the previous one as a whole (code directory + boot file, built-in algorithm,
+#: custom image + command exclude each other); likewise a data source
+CODE_GROUP = ("app_url", "boot_file_url", "model_id", "user_image_url", "user_command")
+DATA_GROUP = ("data_url", "dataset_id", "dataset_version_id", "data_source")
+DATA_SOURCE_FIELDS = ("dataset_id", "dataset_version", "type", "data_url")
+
+
+def _blank(value: Any) -> bool:
+    return value in (None, "", [], {})
+
+
+def inherited_version_config(previous: Mapping[str, Any], changes: Mapping[str, Any],
+                             pre_version_id: int) -> dict[str, Any]:
+    """The full ``config`` of a new version: the previous version's configuration with ``changes`` merged over.
+
+    The versions create table makes the whole configuration Mandatory (``worker_server_num``, ``train_url``,
+    ``spec_id``/``pool_id``, the code group), so the client sends all of it rather than relying on the service.
+
+    :param previous: the previous version's detail (``GET .../versions/{pre_version_id}``).
+    :param changes: the ``config`` fields the user changes (REST names, ids resolved).
+    :param pre_version_id: the previous version's id.
+    :returns: the ``config`` to POST: documented fields only, blanks left out.
+    """
+    base = {k: copy.deepcopy(previous[k]) for k in VERSION_CONFIG_FIELDS if not _blank(previous.get(k))}
+    if "parameter" in base:
+        base["parameter"] = [{"label": str(p.get("label", "")), "value": str(p.get("value", ""))}
+                             for p in base["parameter"]]
+    if "data_source" in base:
+        base["data_source"] = [{k: v for k, v in entry.items() if k in DATA_SOURCE_FIELDS and not _blank(v)}
+                               for entry in base["data_source"]]
+    for group in (CODE_GROUP, DATA_GROUP):
+        if any(not _blank(changes.get(k)) for k in group):
+            for k in group:
+                base.pop(k, None)
+    if not _blank(changes.get("model_id")):
+        base.pop("engine_id", None)  # a built-in algorithm brings its engine
+    merged = {**base, **{k: copy.deepcopy(v) for k, v in changes.items() if not _blank(v)}}
+    merged["pre_version_id"] = int(pre_version_id)
+    return merged
 
 
 def obs_dir_v1(path: str) -> str:

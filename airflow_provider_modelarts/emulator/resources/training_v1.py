@@ -23,9 +23,12 @@ Choices where the sources are silent or disagree (documented here, as the projec
 * Data: exactly one of ``data_url``, ``dataset_id`` + ``dataset_version_id``, or ``data_source[]``. Dataset ids are
   not checked against the data-management store.
 * ``create_version`` is accepted and stored; a version is always created.
-* New versions (and configuration updates) start from the previous version's configuration: the fields given
-  replace it, and a data source given replaces the whole data source of the previous version (same for the
-  code group ``app_url``/``boot_file_url``/``model_id``).
+* Requests are held to the documented tables first (``emulator/contract/training_v1.py``: unknown fields, types,
+  Mandatory fields answer 400 naming the field); the handlers then check the groups the tables cannot express.
+* A new version carries its whole configuration (the versions table makes ``worker_server_num``, ``train_url``,
+  ``spec_id``/``pool_id`` and the code group Mandatory): nothing is inherited from ``pre_version_id``, which only
+  links the versions. A configuration update replaces the configuration (the update table has the create's
+  Mandatory fields).
 * Version names are ``V0001``, ``V0002``... per job (the console's documented names), never reused.
 * Stop is allowed while the version is not finished and not already being killed: 9 (KILLING) for 5 emulated
   seconds, then 12 (KILLED). Visualization jobs likewise; ``restart`` only from a finished state, ``delete`` not
@@ -35,11 +38,8 @@ Choices where the sources are silent or disagree (documented here, as the projec
 * Logs: one file per worker, named ``<job_name>.<worker index>`` (the documented ``"teseJob.0"``).
   ``aom-log`` line positions are ``<create_time_ms><line index, 6 digits>`` as in the documented sample
   ``1551252759254000002``; ``order=desc`` (default) reads the lines after ``base_line``, ``asc`` the ones before,
-  no ``base_line`` gives the latest ``lines`` lines. The SDK's byte-offset ``get_job_log(log_file, start_byte,
-  offset)`` maps to the older documented ``GET .../versions/{version_id}/log?log_file&start_byte&offset``
-  (Huawei "Querying Training Job Logs (Old)", modelarts_03_0055) answering ``{is_success, log, log_byte_count,
-  end_byte}``; here ``log_byte_count`` is the number of bytes returned, ``start_byte=-1`` reads the latest
-  ``|offset|`` bytes and a negative ``offset`` reads backwards from ``start_byte``.
+  no ``base_line`` gives the latest ``lines`` lines. (The SDK's byte-offset ``get_job_log(log_file, start_byte,
+  offset)`` has no documented REST call; ``aom-log`` is the documented one, so there is no byte-offset route.)
 * Visualization ``service_url`` is ``<emulator>/modelarts2/tensorboard/<project_id>/<job_id>/`` (the shape of the
   documented sample), served by the emulator (a small HTML page while the job runs, 8).
 
@@ -407,19 +407,6 @@ def run_times(record: dict[str, Any], now: float) -> tuple[int, int]:
 
 
 # ---- configuration validation (jobs, versions, configs) ----------------------------------------------------------
-def merge_config(base: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
-    """``given`` over ``base``; a data source (or code source) in ``given`` replaces base's whole group."""
-    merged = dict(base)
-    for group in (DATA_FIELDS, CODE_FIELDS):
-        if any(given.get(field) not in (None, "", []) for field in group):
-            for field in group:
-                merged.pop(field, None)
-    for field in CONFIG_FIELDS:
-        if given.get(field) is not None:
-            merged[field] = given[field]
-    return merged
-
-
 def _check_strings(cfg: dict[str, Any]) -> None:
     for field in STRING_FIELDS:
         if field in cfg and not isinstance(cfg[field], str):
@@ -637,15 +624,22 @@ def render_version(job: dict[str, Any], ver: dict[str, Any], now: float, *, deta
     out: dict[str, Any] = {
         "version_id": ver["version_id"], "version_name": ver["version_name"], "pre_version_id": ver["pre_version_id"],
         "status": status, "create_time": ver["create_time"], "duration": duration, "start_time": start_time,
-        "gpu": bool((lookup(SPECS, "spec_id", cfg.get("spec_id")) or {}).get("gpu_num")),
         **config_fields(cfg), **resource_fields(cfg), "resource_id": ver["resource_id"],
         "model_metric_list": model_metrics,
         "system_metric_list": system_metrics if detail else json.dumps(system_metrics),
     }
-    if detail:
+    if detail:  # the detail table has spec_code and no gpu; the versions[] table the other way round
         out = {"is_success": True, "job_id": job["job_id"], "job_name": job["job_name"],
                "job_desc": job["job_desc"], **out}
-    return out
+    else:
+        out.pop("spec_code")
+        out["gpu"] = bool((lookup(SPECS, "spec_id", cfg.get("spec_id")) or {}).get("gpu_num"))
+    return present(out)
+
+
+def present(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` without the unset ones (None): an absent Long such as ``model_id`` is left out, not null."""
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def latest_version(job: dict[str, Any]) -> dict[str, Any]:
@@ -696,10 +690,12 @@ def new_version(emu: Emulator, req: Request, job: dict[str, Any], cfg: dict[str,
     return ver
 
 
-def created_answer(job: dict[str, Any], ver: dict[str, Any], now: float) -> Response:
+def created_answer(job: dict[str, Any], ver: dict[str, Any], now: float, *, first: bool) -> Response:
+    """The create answer; ``resource_id`` only for the job's create (the version create table has none)."""
+    extra = {"resource_id": ver["resource_id"]} if first else {}
     return ok(job_id=job["job_id"], job_name=job["job_name"], status=version_status(ver, now),
               create_time=ver["create_time"], version_id=ver["version_id"], version_name=ver["version_name"],
-              resource_id=ver["resource_id"])
+              **extra)
 
 
 # ---- training job handlers ------------------------------------------------------------------------------------
@@ -720,7 +716,7 @@ def create_job(req: Request, emu: Emulator) -> Response:
            "version_seq": 0}
     ver = new_version(emu, req, job, cfg, None)
     jobs[str(job["job_id"])] = job
-    return created_answer(job, ver, emu.clock.now())
+    return created_answer(job, ver, emu.clock.now(), first=True)
 
 
 def list_jobs(req: Request, emu: Emulator) -> Response:
@@ -768,11 +764,11 @@ def create_version(req: Request, emu: Emulator) -> Response:
     previous = job["versions"].get(pre_id)
     if previous is None:
         raise v1_error(f"Invalid parameter pre_version_id: version {pre_id} does not exist in job {job['job_id']}.")
-    cfg = validate_config(merge_config(previous["config"], given))
+    cfg = validate_config(given)
     if "job_desc" in body:
         job["job_desc"] = check_text(body, "job_desc")
     ver = new_version(emu, req, job, cfg, pre_id)
-    return created_answer(job, ver, emu.clock.now())
+    return created_answer(job, ver, emu.clock.now(), first=False)
 
 
 def list_versions(req: Request, emu: Emulator) -> Response:
@@ -917,24 +913,6 @@ def aom_log(req: Request, emu: Emulator) -> Response:
               end_line=line_token(prefix, end - 1) if chosen else edge)
 
 
-def byte_log(req: Request, emu: Emulator) -> Response:
-    """The older byte-offset log read the SDK's ``get_job_log(log_file, start_byte, offset)`` uses."""
-    data = "\n".join(checked_log(req, emu)[1]).encode("utf-8")
-    start = req.query_int("start_byte", 0, lo=-1, v1=True)
-    offset = req.query_int("offset", 2048, lo=-2048, hi=2048, v1=True)
-    if start == -1:
-        lo, hi = max(0, len(data) - abs(offset)), len(data)
-        end = hi
-    elif offset >= 0:
-        lo, hi = min(start, len(data)), min(start + offset, len(data))
-        end = hi
-    else:
-        lo, hi = max(0, min(start, len(data)) + offset), min(start, len(data))
-        end = lo
-    chunk = data[lo:hi].decode("utf-8", errors="replace")
-    return ok(log=chunk, log_byte_count=hi - lo, end_byte=end)
-
-
 # ---- training job configurations --------------------------------------------------------------------------------
 def configs_of(emu: Emulator, req: Request) -> Any:
     return emu.store(str(req.project_id), CONFIGS)
@@ -970,7 +948,7 @@ def render_config(record: dict[str, Any], *, detail: bool) -> dict[str, Any]:
            "user_image_url": cfg.get("user_image_url", ""), "user_command": cfg.get("user_command", "")}
     if detail:
         out = {"is_success": True, **config_fields(cfg), **res, **out}
-    return out
+    return present(out)
 
 
 def create_config(req: Request, emu: Emulator) -> Response:
@@ -1000,7 +978,7 @@ def get_config(req: Request, emu: Emulator) -> Response:
 def update_config(req: Request, emu: Emulator) -> Response:
     record = get_config_record(emu, req, writable=True)
     body = body_of(req)
-    record["config"] = validate_config(merge_config(record["config"], body))
+    record["config"] = validate_config(body)
     if "config_desc" in body:
         record["config_desc"] = check_text(body, "config_desc")
     return ok()
@@ -1026,18 +1004,13 @@ def get_vis(emu: Emulator, req: Request) -> dict[str, Any]:
 
 
 def schedule_hours(body: dict[str, Any]) -> float:
-    """Auto-stop hours of ``schedule`` (an object, or a one-element list as in the documented sample)."""
+    """Auto-stop hours of ``schedule`` (an object: its table; the contract checked its fields and types)."""
     schedule = body.get("schedule")
     if schedule is None:
         return 0.0
-    entries = schedule if isinstance(schedule, list) else [schedule]
-    hours = 0.0
-    for entry in entries:
-        if (not isinstance(entry, dict) or entry.get("type") != "stop" or entry.get("time_unit") != "HOURS"
-                or not is_int(entry.get("duration")) or not 0 <= entry["duration"] <= 24):
-            raise v1_error("Invalid parameter schedule: it needs type stop, time_unit HOURS and duration 0 to 24.")
-        hours = float(entry["duration"])
-    return hours
+    if not 0 <= schedule["duration"] <= 24:
+        raise v1_error("Invalid parameter schedule.duration: it must be 0 to 24 (hours).")
+    return float(schedule["duration"])
 
 
 def start_vis(emu: Emulator, record: dict[str, Any], *, restart: bool) -> None:
@@ -1054,7 +1027,7 @@ def render_vis(record: dict[str, Any], now: float) -> dict[str, Any]:
             "status": int(record["lifecycle"].status(now)), "create_time": record["create_time"],
             "duration": run_times(record, now)[1], "job_desc": record["job_desc"],
             "service_url": record["service_url"], "train_url": record["train_url"],
-            "resource_id": record["resource_id"], "job_type": record["job_type"]}
+            "resource_id": record["resource_id"]}
 
 
 def create_vis(req: Request, emu: Emulator) -> Response:
@@ -1100,7 +1073,8 @@ def list_vis(req: Request, emu: Emulator) -> Response:
 
 
 def get_vis_detail(req: Request, emu: Emulator) -> Response:
-    return ok(**render_vis(get_vis(emu, req), emu.clock.now()))
+    """The detail: the documented fields only (its table and sample have no ``is_success``)."""
+    return Response(200, render_vis(get_vis(emu, req), emu.clock.now()))
 
 
 def update_vis(req: Request, emu: Emulator) -> Response:
@@ -1194,7 +1168,6 @@ ROUTES: list[tuple[str, str, str, Callable[[Request, Emulator], Response]]] = [
     ("GET", "/v1/{project_id}/training-jobs/{job_id}/versions/{version_id}/log/file-names", "log_files",
      list_log_files),
     ("GET", "/v1/{project_id}/training-jobs/{job_id}/versions/{version_id}/aom-log", "aom_log", aom_log),
-    ("GET", "/v1/{project_id}/training-jobs/{job_id}/versions/{version_id}/log", "log", byte_log),
     ("POST", "/v1/{project_id}/training-job-configs", "create_config", create_config),
     ("GET", "/v1/{project_id}/training-job-configs", "list_configs", list_configs),
     ("GET", "/v1/{project_id}/training-job-configs/{config_name}", "get_config", get_config),

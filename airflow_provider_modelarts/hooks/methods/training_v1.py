@@ -93,12 +93,17 @@ class TrainingV1Methods(HookMethods):
         self.call(training_v1.delete_job(job_id))
 
     def create_training_job_version_v1(self, job_id: int | str, body: dict[str, Any]) -> dict[str, Any]:
-        """``POST .../training-jobs/{job_id}/versions``; ``body["config"]["pre_version_id"]`` is required."""
+        """``POST .../training-jobs/{job_id}/versions`` with the version's whole ``config`` (``pre_version_id``
+        included; nothing is inherited: ``client.api.training_v1.inherited_version_config`` builds it)."""
         return dict(self.call(training_v1.create_version(job_id, body)))
 
     def list_training_job_versions_v1(self, job_id: int | str) -> list[dict[str, Any]]:
         """Every version of a job, newest first."""
         return list(self.iterate(training_v1.list_versions(job_id), training_v1.VERSION_PAGER))
+
+    def get_training_job_v1_versions(self, job_id: int | str) -> dict[str, Any]:
+        """One ``GET .../versions`` answer: ``job_desc``, ``version_count`` and every version (no paging)."""
+        return dict(self.call(training_v1.list_versions(job_id)) or {})
 
     def get_training_job_version_v1(self, job_id: int | str, version_id: int | str) -> dict[str, Any]:
         """Details of one version: ``status`` (code 0-22), config, metrics ..."""
@@ -120,12 +125,6 @@ class TrainingV1Methods(HookMethods):
         """``aom-log``: ``{content, lines, start_line, end_line}``; without ``base_line`` the newest ``lines``."""
         return dict(self.call(training_v1.read_log(job_id, version_id, log_file, base_line=base_line, lines=lines,
                                                    order=order)))
-
-    def read_training_job_v1_log_bytes(self, job_id: int | str, version_id: int | str, log_file: str, *,
-                                       start_byte: int = 0, offset: int = 2048) -> dict[str, Any]:
-        """The byte-offset read (SDK ``get_job_log``): ``{log, log_byte_count, end_byte}``."""
-        return dict(self.call(training_v1.read_log_bytes(job_id, version_id, log_file, start_byte=start_byte,
-                                                         offset=offset)))
 
     def get_training_job_v1_log_tail(self, job_id: int | str, version_id: int | str, lines: int = 20) -> list[str]:
         """The newest ``lines`` lines of the first worker's log ([] when there is no log yet)."""
@@ -155,7 +154,7 @@ class TrainingV1Methods(HookMethods):
 
     def update_training_job_config_v1(self, config_name: str, config: dict[str, Any],
                                       config_desc: str | None = None) -> None:
-        """Replace fields of a configuration (a data or code source given replaces the whole previous one)."""
+        """Replace a configuration as a whole (the update table has the create's Mandatory fields: give them all)."""
         body = dict(config)
         if config_desc is not None:
             body["config_desc"] = config_desc
