@@ -12,6 +12,8 @@ from tests.airflow_run import AIRFLOW, run_dag, ti_states, xcom
 
 BUCKET = "obs://modelarts-emulator/"
 DATA = BUCKET + "ds-data/flowers/"
+#: data_sources is Mandatory (OTC api-ref, SDK reference §7.1.2); an empty folder: nothing is synced at creation.
+INPUT_SOURCE = [{"data_type": 0, "data_path": "/modelarts-emulator/ds-input/"}]
 FILES = {"cat/1.jpg": b"c1", "cat/2.jpg": b"c2", "cat/3.JPG": b"c3", "dog/1.jpg": b"d1", "dog/2.png": b"d2",
          "readme.txt": b"not an image"}
 
@@ -225,7 +227,8 @@ def test_publishing_twice_within_a_minute_is_a_clear_error(emulator) -> None:
 
     hook = _hook()
     dataset_id = hook.create_dataset({"dataset_name": "ds-too-often", "dataset_type": 0,
-                                      "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0})["dataset_id"]
+                                      "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0,
+                                      "data_sources": INPUT_SOURCE})["dataset_id"]
     op = ModelArtsCreateDatasetVersionOperator(task_id="v", dataset_id=dataset_id)
     assert op.create({}, {})["version_id"]
     with pytest.raises(AirflowException, match=r"at most one version of a dataset per minute.*ModelArts\.4370"):
@@ -251,7 +254,8 @@ def test_import_reattaches_by_path_when_the_state_store_is_empty(emulator) -> No
 
     hook = _hook()
     dataset_id = hook.create_dataset({"dataset_name": "ds-fallback", "dataset_type": 0,
-                                      "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0})["dataset_id"]
+                                      "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0,
+                                      "data_sources": INPUT_SOURCE})["dataset_id"]
     time.sleep(0.3)
     op = ModelArtsImportDatasetOperator(task_id="i", dataset_id=dataset_id, import_path=DATA)
     body = build_import_body({"dataset_id": dataset_id, "import_path": DATA})
@@ -271,7 +275,8 @@ def test_listings_follow_at_least_three_pages(emulator) -> None:
     hook = _hook()
     for i in range(5):
         hook.create_dataset({"dataset_name": f"pg-list-{i}", "dataset_type": 0,
-                             "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0})
+                             "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0,
+                             "data_sources": INPUT_SOURCE})
     emulator.clear_requests()
     names = sorted(d["dataset_name"] for d in hook.list_datasets(dataset_name="pg-list-", page_size=2))
     assert names == [f"pg-list-{i}" for i in range(5)]
@@ -282,7 +287,8 @@ def test_listings_follow_at_least_three_pages(emulator) -> None:
 def test_sample_listing_follows_pages(emulator) -> None:
     hook = _hook()
     dataset_id = hook.create_dataset({"dataset_name": "ds-pages", "dataset_type": 0,
-                                      "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0})["dataset_id"]
+                                      "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0,
+                                      "data_sources": INPUT_SOURCE})["dataset_id"]
     time.sleep(0.3)
     task_id = hook.create_import_task(dataset_id, {"import_path": DATA, "import_type": "dir"})
     deadline = time.monotonic() + 30

@@ -46,7 +46,7 @@ BASE: dict[str, dict[str, Any]] = {
     P + "metric_gate.ModelArtsMetricGateOperator": {"metric": "r2", "threshold": 0.9, "metrics": '{"r2": 0.95}',
                                                     "promote_task_ids": "promote"},
     P + "datasets.ModelArtsCreateDatasetOperator": {"dataset_name": "ok-name", "dataset_type": 0,
-                                                    "work_path": f"{BUCKET}/work/"},
+                                                    "work_path": f"{BUCKET}/work/", "data_sources": f"{BUCKET}/in/"},
     P + "datasets.ModelArtsImportDatasetOperator": {"dataset_id": "x", "import_path": f"{BUCKET}/data/"},
     P + "datasets.ModelArtsExportDatasetOperator": {"dataset_id": "x", "path": f"{BUCKET}/export/"},
     P + "datasets.ModelArtsCreateDatasetVersionOperator": {"dataset_id": "x"},
