@@ -345,6 +345,8 @@ def import_mode_problem(dataset_type: Any, import_type: str) -> str | None:
     :param dataset_type: the dataset's type code.
     :param import_type: ``dir`` or ``manifest``.
     """
+    if dataset_type is None:  # not in the answer: nothing to check against, the service decides
+        return None
     name = DATASET_TYPE_NAMES.get(dataset_type, dataset_type)
     if import_type == "dir" and dataset_type not in DIR_IMPORT_TYPES:
         return (f"a {name} dataset (type {dataset_type}) cannot import an OBS directory (SDK reference §7.4.2 table "
@@ -453,11 +455,13 @@ class ModelArtsCreateDatasetOperator(ModelArtsResourceOperator):
 
     Arguments (SDK reference 7.1.2, all templated): ``dataset_name`` (default ``<task_id>-<run key>``; 1-100
     letters, digits, ``_``, ``-``); exactly one of ``data_type`` (``IMAGE``, ``TEXT``, ``AUDIO``, ``TABLE``,
-    ``VIDEO``, ``PLAIN``; the recommended mode) or ``dataset_type`` (type code 0, 1, 3, 100, 101, 102, 200, 201,
-    202, 400, 600, 900); ``work_path`` (OBS folder, ``obs://`` or ``/bucket/dir/``, or the SDK's ``{type, path}``);
-    ``data_sources`` (the SDK's ``{type, path, annotation_config, with_column_header, content_info}``, a list of
-    one, or just an OBS path; creating with an OBS source starts an import of it, whose id is pushed as
-    ``import_task_id`` and waited for); ``labels`` (``[{name, type, property}]``; text triplets need relation
+    ``VIDEO``, ``PLAIN``; sent as the documented ``dataset_type`` 0, 100, 200, 400, 600, 900: the REST create has
+    no ``data_type``) or ``dataset_type`` (type code 0, 1, 3, 100, 101, 102, 200, 201, 202, 400, 600, 900);
+    ``work_path`` (OBS folder, ``obs://`` or ``/bucket/dir/``, or the SDK's ``{type, path}``); ``data_sources``
+    (required: OTC api-ref and SDK reference 7.1.2; the SDK's ``{type, path, annotation_config,
+    with_column_header, content_info}``, a list of one, or just an OBS path; the service syncs the folder at
+    creation: an import whose id is pushed as ``import_task_id`` and waited for; an empty folder syncs nothing);
+    ``labels`` (``[{name, type, property}]``; text triplets need relation
     labels); ``schema`` (table columns ``[{schema_id, name, type}]``); ``description``; ``import_annotations``;
     ``data_format``; ``workspace_id``.
 
@@ -676,7 +680,12 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
     :param import_path: an OBS folder (directory import) or the exact ``.manifest`` file (manifest import).
     :param import_type: ``dir`` or ``manifest`` (default: from the path).
     :param annotation_config: the SDK's AnnotationConfig: None (default) does not import labels; ``{}`` imports
-        a manifest's labels; ``{"scene", "format_name", "parameters"}`` imports labels in that format.
+        a manifest's labels; ``{"scene", "format_name", "parameters"}`` imports labels in that format (validated,
+        sent as the documented ``import_annotations``/``included_labels``/``difficult_only``/``label_format``).
+
+    The dataset is read first: a directory import into a type without one (SDK reference 7.4.2 table 7-19: named
+    entity, triplet, speech content/segmentation, video, free format) or a manifest import into a table dataset
+    fails the task before the import is requested.
     :param import_annotations: override whether labels are imported (folder labels of image/sound
         classification, manifest labels).
     :param with_column_header: table datasets: the first row is the header.
@@ -1065,7 +1074,8 @@ class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
 
     :param dataset_id: the dataset (templated). :param task_name: 1-64 letters, digits, ``_``, ``-`` (default
         ``<task_id>-<run key>``); an existing task of that name is reattached to. :param task_type: labeling type
-        code (sent as the SDK names it). :param description: / :param repetition: / :param workforces_config: /
+        code (SDK reference 7.7.1; a cited exception of the REST table). :param description: SDK 7.7.1 (0-256
+        characters without ``^!<>=&"'``, as the task update documents). :param repetition: / :param workforces_config: /
         :param sample_conditions: / :param auto_sync_dataset: / :param synchronize_data: / :param data_sync_type:
         REST options.
 

@@ -179,3 +179,17 @@ with _dag("ds_reattach") as ds_reattach:
                                           work_path=WORK, data_sources=INPUT, **FAST)
     made >> ModelArtsImportDatasetOperator(task_id="import", dataset_id=_x("create", "dataset_id"),
                                            import_path=DATA, **FAST)
+
+with _dag("ds_reply_drop") as ds_reply_drop:
+    # every create of the family, each run with the emulator dropping its first reply (after applying it)
+    made = ModelArtsCreateDatasetOperator(task_id="create", dataset_name="ds-reply-drop", dataset_type=0,
+                                          work_path=WORK, data_sources=INPUT, **FAST)
+    imported = ModelArtsImportDatasetOperator(task_id="import", dataset_id=_x("create", "dataset_id"),
+                                              import_path=DATA, **FAST)
+    version = ModelArtsCreateDatasetVersionOperator(task_id="version", dataset_id=_x("create", "dataset_id"),
+                                                    **FAST)
+    exported = ModelArtsExportDatasetOperator(task_id="export", dataset_id=_x("create", "dataset_id"),
+                                              path=BUCKET + "ds-export/reply-drop/", **FAST)
+    labeled = ModelArtsCreateLabelTaskOperator(task_id="label_task", dataset_id=_x("create", "dataset_id"),
+                                               task_name="reply-drop-team", task_type=0, **FAST)
+    made >> imported >> version >> exported >> labeled

@@ -301,3 +301,32 @@ def test_sample_listing_follows_pages(emulator) -> None:
     assert emulator.count("datasets.list_samples") == 3
     assert hook.get_sample(dataset_id, samples[0]["sample_id"])["sample_id"] == samples[0]["sample_id"]
     assert [t["task_id"] for t in hook.list_import_tasks(dataset_id, page_size=1)] == [task_id]
+
+
+# ---- lost replies ------------------------------------------------------------------------------------------------
+CREATE_KINDS = ("datasets.create", "datasets.create_import_task", "datasets.create_version",
+                "datasets.create_export_task", "datasets.create_workforce_task")
+
+
+def test_every_create_survives_a_lost_reply_with_exactly_one_resource(emulator) -> None:
+    """The emulator applies each create, then resets the connection: the operator must find what it created
+    (by name; import/export tasks and unnamed versions by listing and matching what was sent in the time window)
+    instead of sending the create again."""
+    emulator.set_faults({"kinds": list(CREATE_KINDS), "sequence": ["drop_reply"] * len(CREATE_KINDS)})
+    try:
+        dr = run_dag("ds_reply_drop")
+    finally:
+        emulator.set_faults({})
+    assert set(ti_states(dr).values()) == {"success"}, (ti_states(dr), dr.output[-5000:])
+    for kind in CREATE_KINDS:
+        assert [(r["fault"], r["applied_status"]) for r in emulator.requests(kind)] == [
+            ("drop_reply", 201 if kind in ("datasets.create", "datasets.create_version") else 200)], kind
+    hook = _hook()
+    (dataset,) = hook.find_datasets_by_name("ds-reply-drop")
+    dataset_id = dataset["dataset_id"]
+    assert xcom(dr, "create", "dataset_id") == dataset_id
+    assert [t["task_id"] for t in hook.list_import_tasks(dataset_id)] == [xcom(dr, "import", "import_task_id")]
+    assert [v["version_id"] for v in hook.latest_dataset_versions(dataset_id)] == [xcom(dr, "version", "version_id")]
+    assert [t["task_id"] for t in hook.latest_export_tasks(dataset_id)] == [xcom(dr, "export", "export_task_id")]
+    assert [t["task_id"] for t in hook.list_label_tasks(dataset_id)] == [xcom(dr, "label_task", "label_task_id")]
+    assert dr.output.count("Outcome of the create is unknown") == len(CREATE_KINDS)
