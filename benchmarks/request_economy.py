@@ -39,6 +39,7 @@ MINIMUMS: dict[str, dict[str, Any]] = {
         "datasets.create": 1, "datasets.create_import_task": 1, "datasets.create_version": 1,
         "datasets.list_import_tasks": 1,           # the O(1) reattach lookup of an import without a stored id
         "datasets.list_versions": 1,               # the same for the version
+        "datasets.get": ("polls", 2),              # + 1: the import reads the dataset type (SDK table 7-19)
         "training_v2.create": 1, "training_v2.list": 1,
         "training_v2.log_preview": ("polls", 0),   # the log is followed on every poll
         "training_v2.metrics": 1,                  # one worker

@@ -87,6 +87,9 @@ with DAG("modelarts_data_pipeline", schedule="@daily", start_date=datetime(2026,
         task_id="build_manifest", source_folder=LANDING, manifest_path=MANIFEST, labels="folders")
     dataset = ModelArtsCreateDatasetOperator(
         task_id="ensure_dataset", dataset_name="pipeline-images", dataset_type=0,
+        # data_sources is Mandatory (OTC api-ref, SDK reference §7.1.2): the dataset's own input folder, synced at
+        # creation; nothing is put there, the labeled data comes in through the manifest imports.
+        data_sources=f"{ROOT}/dataset-input/",
         work_path=f"{ROOT}/dataset-work/", labels=list(LABELS), poll_interval=POLL)
     imported = ModelArtsImportDatasetOperator(
         task_id="import_manifest", dataset_id=xcom("ensure_dataset", "dataset_id"), import_path=MANIFEST,

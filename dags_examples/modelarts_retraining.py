@@ -2,8 +2,9 @@
 
 1. ``land_new_data`` writes this week's training data to OBS (here: generated points of ``y = 2x + 1`` with
    noise; in real life, an upstream export) and ``upload_code`` ships the training script with the DAG.
-2. ``ensure_dataset`` creates the dataset once (a retry or a later run reattaches to it by name),
-   ``import_new_data`` imports the new folder (fails on zero samples), ``publish_version`` publishes a version.
+2. ``ensure_dataset`` creates the table dataset once (a retry or a later run reattaches to it by name),
+   ``import_new_data`` imports the new folder of CSV files (fails on zero samples), ``publish_version`` publishes a
+   version.
 3. ``train`` runs a v2 training job on the new data, deferrable, with the job log streamed into the task log.
 4. ``metric_gate`` reads the job's ``metrics.json`` and promotes only when ``r2 >= params.min_r2``.
 5. ``import_model`` imports the trained model from the job's output; ``choose_rollout`` deploys a new service the
@@ -140,12 +141,17 @@ with DAG(
     code = LocalFilesystemToOBSOperator(
         task_id="upload_code", src=str(Path(__file__).parent / "assets" / "train_job" / "code") + "/",
         dst=f"{ROOT}/code/", keep_last_dir=False)
+    # A table dataset (400) of the x,y CSV files: SDK reference §7.4.2 table 7-19 allows a directory import into a
+    # table dataset (the new files match its schema), not into a free-format one. data_sources is Mandatory (OTC
+    # api-ref, SDK §7.1.2); a table dataset imports nothing at creation unless import_data=True.
     dataset = ModelArtsCreateDatasetOperator(
-        task_id="ensure_dataset", dataset_name="retraining-points", dataset_type=900,
+        task_id="ensure_dataset", dataset_name="retraining-points", dataset_type=400,
+        data_sources={"type": 0, "path": DATA, "with_column_header": True},
+        schema=[{"schema_id": 1, "name": "x", "type": "DOUBLE"}, {"schema_id": 2, "name": "y", "type": "DOUBLE"}],
         work_path=f"{ROOT}/dataset-work/", poll_interval=POLL)
     imported = ModelArtsImportDatasetOperator(
         task_id="import_new_data", dataset_id=xcom("ensure_dataset", "dataset_id"), import_path=DATA,
-        poll_interval=POLL)
+        with_column_header=True, poll_interval=POLL)
     version = ModelArtsCreateDatasetVersionOperator(
         task_id="publish_version", dataset_id=xcom("ensure_dataset", "dataset_id"), poll_interval=POLL)
     train = ModelArtsCreateTrainingJobOperator(

@@ -14,8 +14,8 @@ Classes of a status (see ``../shared/reference/modelarts-rest-api.md`` section 4
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 RUNNING, SUCCESS, FAILURE, STOPPED, UNKNOWN = "running", "success", "failure", "stopped", "unknown"
@@ -153,8 +153,10 @@ TABLES: dict[str, StateTable] = {
         StateTable("import_task", ("status",), running=frozenset({"QUEUING", "STARTING", "RUNNING"}),
                    success=frozenset({"COMPLETED"}), failure=frozenset({"FAILED", "NOT_EXIST"}),
                    error_paths=(("error_msg",),)),
+        # The only documented values (creating_a_dataset_export_task.txt; modelarts-rest-api.md §4.1), "SUCCESSED"
+        # spelled as the service spells it. Any other value is unknown: polled on (a sensor can override).
         StateTable("export_task", ("status",), running=frozenset({"INIT", "RUNNING"}),
-                   success=frozenset({"SUCCESSED", "SUCCEEDED", "COMPLETED"}), failure=frozenset({"FAILED"}),
+                   success=frozenset({"SUCCESSED"}), failure=frozenset({"FAILED"}),
                    error_paths=(("error_msg",),)),
         StateTable("dataset_version", ("status",), running=frozenset({0, 2}), success=frozenset({1}),
                    failure=frozenset({4}), stopped=frozenset({3}), error_paths=(("message",),),
@@ -163,8 +165,11 @@ TABLES: dict[str, StateTable] = {
                    failure=frozenset({4}), stopped=frozenset({3}),
                    meanings={0: "creating", 1: "normal", 2: "deleting", 3: "deleted", 4: "abnormal",
                              5: "synchronizing", 6: "releasing a version", 7: "switching versions", 8: "importing"}),
-        # A team labeling (workforce) task is usable once started: 6 created and 0 starting are the waits.
-        StateTable("label_task", ("status",), running=frozenset({0, 6}), success=frozenset({1, 2, 3, 4, 5, 7}),
+        # A team labeling (workforce) task is usable once started: 6 created and 0 starting are the waits. 4
+        # "rejected" means the task is being labelled and reviewed again (querying_details_about_a_team_labeling_task
+        # .txt; modelarts-rest-api.md §4.1 "IP"): polled on, not a success. No failure value is documented for the
+        # task's status (the service refuses a start with ModelArts.4621 instead); a sensor can name one.
+        StateTable("label_task", ("status",), running=frozenset({0, 4, 6}), success=frozenset({1, 2, 3, 5, 7}),
                    failure=frozenset(),
                    meanings={0: "starting", 1: "running", 2: "accepting", 3: "accepted", 4: "rejected",
                              5: "synchronizing the acceptance result", 6: "created", 7: "acceptance sampling"}),
@@ -210,14 +215,37 @@ def table(kind: str) -> StateTable:
         raise ValueError(f"unknown resource kind {kind!r}; known: {', '.join(sorted(TABLES))}") from None
 
 
-def classify(kind: str, resource: Mapping[str, Any] | None, *, expect_stop: bool = False) -> Verdict:
+def with_overrides(t: StateTable, overrides: Mapping[str, Iterable[Any]] | None) -> StateTable:
+    """``t`` with the values of ``overrides`` (``{"success": [...], "failure": [...]}``) moved to those classes.
+
+    For values the documents leave open (an export status other than the four documented ones, a labeling task
+    status a team treats as failed): the caller names them, the table's other classes lose them.
+
+    :param t: the state table.
+    :param overrides: class name (``success``, ``failure``, ``running``, ``stopped``) -> status values.
+    """
+    if not overrides:
+        return t
+    unknown = sorted(set(overrides) - {RUNNING, SUCCESS, FAILURE, STOPPED})
+    if unknown:
+        raise ValueError(f"unknown status class(es) {unknown}; use success, failure, running or stopped")
+    moved = {cls: frozenset(values) for cls, values in overrides.items()}
+    every = frozenset().union(*moved.values())
+    sets = {cls: (getattr(t, cls) - every) | moved.get(cls, frozenset()) for cls in (RUNNING, SUCCESS, FAILURE,
+                                                                                      STOPPED)}
+    return replace(t, **sets)
+
+
+def classify(kind: str, resource: Mapping[str, Any] | None, *, expect_stop: bool = False,
+             overrides: Mapping[str, Iterable[Any]] | None = None) -> Verdict:
     """Classify a resource's current status.
 
     :param kind: a key of :data:`TABLES`.
     :param resource: the resource JSON as the service returned it.
     :param expect_stop: a stop/terminate was asked for: ``stopped`` counts as success.
+    :param overrides: status values moved to another class (see :func:`with_overrides`).
     """
-    t = table(kind)
+    t = with_overrides(table(kind), overrides)
     status = t.status_of(resource)
     if status in t.success:
         state = SUCCESS

@@ -80,17 +80,20 @@ class Waiter:
     :param stream_logs: follow the log. :param log_cursor: where a previous reader stopped.
     :param error_budget: consecutive transient polling errors tolerated.
     :param emit: where log lines and notes go (a logger's ``info``).
+    :param overrides: status values moved to another class (:func:`~.states.with_overrides`).
     """
 
     def __init__(self, kind: str, ids: Mapping[str, Any], *, poll_interval: float, deadline: float | None = None,
                  expect_stop: bool = False, stream_logs: bool = True, log_cursor: int = 0, error_budget: int = 10,
-                 tail_lines: int = 30, emit: Callable[[str], None] = print, backoff_max: float = 60.0) -> None:
+                 tail_lines: int = 30, emit: Callable[[str], None] = print, backoff_max: float = 60.0,
+                 overrides: Mapping[str, Any] | None = None) -> None:
         self.spec = spec_for(kind)
         self.kind = kind
         self.ids = self.spec.check_ids(ids)
         self.poll_interval = poll_interval
         self.deadline = deadline
         self.expect_stop = expect_stop
+        self.overrides = dict(overrides) if overrides else None
         self.stream_logs = stream_logs and self.spec.logs is not None
         self.log_cursor = log_cursor
         self.error_budget = error_budget
@@ -123,7 +126,7 @@ class Waiter:
         """Classify one observation; an outcome when the wait is over."""
         self.polls += 1
         self.errors = 0
-        verdict = classify(self.kind, resource, expect_stop=self.expect_stop)
+        verdict = classify(self.kind, resource, expect_stop=self.expect_stop, overrides=self.overrides)
         seen = (verdict.status, table(self.kind).detail_of(resource))
         if seen != self._last_seen:  # each change of status (and of its finer status) once in the log
             self._last_seen = seen

@@ -24,6 +24,7 @@ paths). Downstream DAGs use ``schedule=[dataset_asset("obs://bucket/export/")]``
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +40,17 @@ if TYPE_CHECKING:
 
     from airflow_provider_modelarts.client.waiter import WaitOutcome
 
-#: SDK ``data_type`` values (create a dataset by data type).
-DATA_TYPES = ("IMAGE", "TEXT", "AUDIO", "TABLE", "VIDEO", "PLAIN")
+#: SDK ``data_type`` (create a dataset by data type, SDK reference §7.1.2 table 7-2) -> the documented
+#: ``dataset_type`` sent instead: the OTC create table (creating_a_dataset.txt) has no ``data_type`` field, so a
+#: dataset "by data type" is created as the base labeling type of that data (docs/api-decisions.md).
+DATA_TYPE_CODES = {"IMAGE": 0, "TEXT": 100, "AUDIO": 200, "TABLE": 400, "VIDEO": 600, "PLAIN": 900}
+DATA_TYPES = tuple(DATA_TYPE_CODES)
+#: Import modes per dataset type (SDK reference §7.4.2 table 7-19; the OTC import page names the same directory
+#: types): directory import for image classification, object detection, image segmentation, text classification,
+#: sound classification and table; manifest import for every type but table. Free format (900) is in neither
+#: column: manifest import is kept for it (nothing forbids it and it is how an exported 900 dataset comes back).
+DIR_IMPORT_TYPES = (0, 1, 3, 100, 200, 400)
+NO_MANIFEST_IMPORT_TYPES = (400,)
 DATASET_TYPE_NAMES = {0: "image classification", 1: "object detection", 3: "image segmentation",
                       100: "text classification", 101: "named entity", 102: "text triplet",
                       200: "sound classification", 201: "speech content", 202: "speech segmentation", 400: "table",
@@ -57,6 +67,11 @@ ANNOTATION_FORMATS = {
 PUBLISH_TOO_OFTEN = "ModelArts.4370"
 EXPORT_REFUSED = ("ModelArts.4384", "ModelArts.4383")
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
+#: Tolerated difference between this machine's clock and the service's ``create_time`` when a lost create reply
+#: is looked for among the tasks created since it was sent.
+CLOCK_SKEW_MS = 60_000
+#: Import task ``import_type`` in the answer (querying_details_about_a_dataset_import_task.txt) by request value.
+IMPORT_TYPE_CODES = {"dir": 0, "manifest": 1}
 
 
 # ---- helpers ---------------------------------------------------------------------------------------------------
@@ -176,8 +191,9 @@ def annotation_fields(config: Mapping[str, Any] | None, *, what: str) -> dict[st
 
     ``None``: labels are not imported. ``{}``: labels in a manifest are imported. ``{scene, format_name,
     parameters}``: labels in that format are imported; ``parameters.included_labels`` -> ``included_labels``,
-    ``difficult_only``, and the separators -> ``label_format``. ``scene``/``format_name`` are also sent as
-    ``annotation_format_config`` (the newer API's field; an inference: the REST reference has no such field).
+    ``difficult_only``, and the separators -> ``label_format``. ``scene``/``format_name`` are validated here and
+    not sent: the OTC create and import tables (creating_a_dataset.txt, creating_an_import_task.txt) have no field
+    for them (docs/api-decisions.md).
     """
     if config is None:
         return {"import_annotations": False}
@@ -198,8 +214,6 @@ def annotation_fields(config: Mapping[str, Any] | None, *, what: str) -> dict[st
                            "text_label_separator": params.get("label_separator")})
     if label_format:
         out["label_format"] = label_format
-    if scene:
-        out["annotation_format_config"] = [_clean({"scene": scene, "format_name": fmt, "parameters": params})]
     return out
 
 
@@ -251,16 +265,20 @@ def build_dataset_body(args: Mapping[str, Any], *, name: str) -> dict[str, Any]:
     sources = _data_sources(values.pop("data_sources", None), what)
     if sources:
         values["data_sources"] = sources
+    else:  # Mandatory in the OTC api-ref (creating_a_dataset.txt) and SDK reference §7.1.2 table 7-2
+        exclusive.append("data_sources: required (fix: the OBS folder the dataset takes its data from, e.g. "
+                         "{'type': 0, 'path': 'obs://bucket/data/'}; an empty folder is fine when the data is "
+                         "imported later)")
     _validate_all(values, "dataset", what, exclusive)
     _check_dataset_rules(values, what)
-    body = {k: v for k, v in values.items() if k != "data_sources"}
+    body = {k: v for k, v in values.items() if k not in ("data_sources", "data_type")}
+    if "data_type" in values:
+        body["dataset_type"] = DATA_TYPE_CODES[values["data_type"]]
     body["work_path_type"] = 0
-    if sources:
-        configs = [s.pop("annotation_config") for s in sources if "annotation_config" in s]
-        body["data_sources"] = sources
-        if configs and "import_annotations" not in body:
-            body.update({k: v for k, v in annotation_fields(configs[0], what=what).items()
-                         if k in ("import_annotations", "annotation_format_config")})
+    configs = [s.pop("annotation_config") for s in sources if "annotation_config" in s]
+    body["data_sources"] = sources
+    if configs and "import_annotations" not in body:
+        body["import_annotations"] = annotation_fields(configs[0], what=what)["import_annotations"]
     return body
 
 
@@ -318,6 +336,27 @@ def build_import_body(args: Mapping[str, Any]) -> dict[str, Any]:
         if body.get(key):
             body[key] = _label_objects(body[key])
     return body
+
+
+def import_mode_problem(dataset_type: Any, import_type: str) -> str | None:
+    """Why a dataset of ``dataset_type`` cannot take an import of ``import_type`` (SDK reference §7.4.2 table 7-19),
+    or None when it can.
+
+    :param dataset_type: the dataset's type code.
+    :param import_type: ``dir`` or ``manifest``.
+    """
+    if dataset_type is None:  # not in the answer: nothing to check against, the service decides
+        return None
+    name = DATASET_TYPE_NAMES.get(dataset_type, dataset_type)
+    if import_type == "dir" and dataset_type not in DIR_IMPORT_TYPES:
+        return (f"a {name} dataset (type {dataset_type}) cannot import an OBS directory (SDK reference §7.4.2 table "
+                "7-19: only image classification, object detection, image segmentation, text classification, sound "
+                "classification and table datasets can); fix: import a manifest (import_type='manifest', e.g. one "
+                "written by ModelArtsBuildManifestOperator)")
+    if import_type == "manifest" and dataset_type in NO_MANIFEST_IMPORT_TYPES:
+        return (f"a {name} dataset (type {dataset_type}) cannot import a manifest (SDK reference §7.4.2 table 7-19); "
+                "fix: import the OBS directory of its CSV files")
+    return None
 
 
 def build_export_body(args: Mapping[str, Any]) -> dict[str, Any]:
@@ -416,11 +455,13 @@ class ModelArtsCreateDatasetOperator(ModelArtsResourceOperator):
 
     Arguments (SDK reference 7.1.2, all templated): ``dataset_name`` (default ``<task_id>-<run key>``; 1-100
     letters, digits, ``_``, ``-``); exactly one of ``data_type`` (``IMAGE``, ``TEXT``, ``AUDIO``, ``TABLE``,
-    ``VIDEO``, ``PLAIN``; the recommended mode) or ``dataset_type`` (type code 0, 1, 3, 100, 101, 102, 200, 201,
-    202, 400, 600, 900); ``work_path`` (OBS folder, ``obs://`` or ``/bucket/dir/``, or the SDK's ``{type, path}``);
-    ``data_sources`` (the SDK's ``{type, path, annotation_config, with_column_header, content_info}``, a list of
-    one, or just an OBS path; creating with an OBS source starts an import of it, whose id is pushed as
-    ``import_task_id`` and waited for); ``labels`` (``[{name, type, property}]``; text triplets need relation
+    ``VIDEO``, ``PLAIN``; sent as the documented ``dataset_type`` 0, 100, 200, 400, 600, 900: the REST create has
+    no ``data_type``) or ``dataset_type`` (type code 0, 1, 3, 100, 101, 102, 200, 201, 202, 400, 600, 900);
+    ``work_path`` (OBS folder, ``obs://`` or ``/bucket/dir/``, or the SDK's ``{type, path}``); ``data_sources``
+    (required: OTC api-ref and SDK reference 7.1.2; the SDK's ``{type, path, annotation_config,
+    with_column_header, content_info}``, a list of one, or just an OBS path; the service syncs the folder at
+    creation: an import whose id is pushed as ``import_task_id`` and waited for; an empty folder syncs nothing);
+    ``labels`` (``[{name, type, property}]``; text triplets need relation
     labels); ``schema`` (table columns ``[{schema_id, name, type}]``); ``description``; ``import_annotations``;
     ``data_format``; ``workspace_id``.
 
@@ -577,19 +618,38 @@ class ModelArtsDeleteDatasetOperator(ModelArtsResourceOperator):
 # ---- import / export tasks -----------------------------------------------------------------------------------
 class _DatasetTaskOperator(ObsAssetMixin, ModelArtsResourceOperator):
     """Shared shape of the import and export operators: ids ``{dataset_id, task_id}``, the XCom key
-    ``<xcom_task_key>``, reattach to the newest task of the same path, and the OBS asset."""
+    ``<xcom_task_key>``, reattach to the newest task of the same request, and the OBS asset.
+
+    Import and export tasks have no name: after a create whose reply was lost, the task is recognised by listing
+    the dataset's newest tasks (one request) and taking the newest one whose request fields match what was sent
+    (:meth:`same_request`) and that was created since the create was sent (less :data:`CLOCK_SKEW_MS`); only when
+    none matches is the create sent again.
+    """
 
     xcom_task_key = ""
     path_field = ""
+    _sent_ms: int | None = None
 
-    def _same_task(self, context: Context, tasks: list[dict[str, Any]], path: str) -> dict[str, Any] | None:
-        """The newest task (of one page, newest first) when it is for ``path`` and running or from this run."""
+    def same_request(self, task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
+        """Whether a listed task answers the create ``body`` (its path; subclasses add their fields)."""
+        return _same_obs(task.get(self.path_field), body[self.path_field])
+
+    def mark_sent(self) -> None:
+        """Remember when the create is sent (the start of the window a lost reply is looked for in)."""
+        self._sent_ms = int(time.time() * 1000)
+
+    def _same_task(self, context: Context, tasks: list[dict[str, Any]], body: Mapping[str, Any]
+                   ) -> dict[str, Any] | None:
+        """The newest task (of one page, newest first) matching ``body`` when it was created since the create was
+        sent (after a lost reply), else when it is running or was created during this DAG run (a retry)."""
         from airflow_provider_modelarts.client.states import RUNNING, classify
 
-        since = _run_started_ms(context)
+        sent = self._sent_ms
+        since = sent - CLOCK_SKEW_MS if sent is not None else _run_started_ms(context)
         for task in tasks:
-            if _same_obs(task.get(self.path_field), path):
-                if classify(self.resource_kind, task).state == RUNNING or (task.get("create_time") or 0) >= since:
+            if self.same_request(task, body):
+                created = task.get("create_time") or 0
+                if created >= since or (sent is None and classify(self.resource_kind, task).state == RUNNING):
                     return task
                 return None
         return None
@@ -620,7 +680,12 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
     :param import_path: an OBS folder (directory import) or the exact ``.manifest`` file (manifest import).
     :param import_type: ``dir`` or ``manifest`` (default: from the path).
     :param annotation_config: the SDK's AnnotationConfig: None (default) does not import labels; ``{}`` imports
-        a manifest's labels; ``{"scene", "format_name", "parameters"}`` imports labels in that format.
+        a manifest's labels; ``{"scene", "format_name", "parameters"}`` imports labels in that format (validated,
+        sent as the documented ``import_annotations``/``included_labels``/``difficult_only``/``label_format``).
+
+    The dataset is read first: a directory import into a type without one (SDK reference 7.4.2 table 7-19: named
+    entity, triplet, speech content/segmentation, video, free format) or a manifest import into a table dataset
+    fails the task before the import is requested.
     :param import_annotations: override whether labels are imported (folder labels of image/sound
         classification, manifest labels).
     :param with_column_header: table datasets: the first row is the header.
@@ -675,10 +740,19 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
         return _fail_on_spec_error(build_import_body, args)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        dataset = self.hook.get_dataset(self.dataset_id)
+        problem = import_mode_problem(dataset.get("dataset_type"), body["import_type"])
+        if problem:
+            raise AirflowFailException(f"Dataset {dataset.get('dataset_name')} ({self.dataset_id}): {problem}")
+        self.mark_sent()
         return {"dataset_id": self.dataset_id, "task_id": self.hook.create_import_task(self.dataset_id, body)}
 
+    def same_request(self, task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
+        return super().same_request(task, body) and task.get("import_type") in (
+            None, IMPORT_TYPE_CODES.get(body.get("import_type", "dir")))
+
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
-        task = self._same_task(context, self.hook.latest_import_tasks(self.dataset_id), body["import_path"])
+        task = self._same_task(context, self.hook.latest_import_tasks(self.dataset_id), body)
         return {"dataset_id": self.dataset_id, "task_id": task["task_id"]} if task else None
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
@@ -777,6 +851,7 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
         from airflow_provider_modelarts.client.errors import ModelArtsApiError
 
         self.check_exportable()
+        self.mark_sent()
         try:
             task_id = self.hook.create_export_task(self.dataset_id, body)
         except ModelArtsApiError as exc:
@@ -786,8 +861,14 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
             raise
         return {"dataset_id": self.dataset_id, "task_id": task_id}
 
+    def same_request(self, task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
+        dest = (task.get("export_params") or {}).get("export_dest") or "DIR"
+        return (super().same_request(task, body) and task.get("export_type", 2) == body.get("export_type", 2)
+                and (task.get("version_id") or None) == (body.get("version_id") or None)
+                and dest == body["export_params"].get("export_dest", "DIR"))
+
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
-        task = self._same_task(context, self.hook.latest_export_tasks(self.dataset_id), body["path"])
+        task = self._same_task(context, self.hook.latest_export_tasks(self.dataset_id), body)
         return {"dataset_id": self.dataset_id, "task_id": task["task_id"]} if task else None
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
@@ -827,6 +908,7 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
     """
 
     resource_kind = "dataset_version"
+    _sent_ms: int | None = None
     template_fields: Sequence[str] = ("dataset_id", "version_name", "description", "label_task_id",
                                       "train_evaluate_sample_ratio", "modelarts_conn_id")
     operator_extra_links = (ModelArtsDatasetLink(),)
@@ -860,6 +942,7 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         from airflow_provider_modelarts.client.errors import ModelArtsApiError
 
+        self._sent_ms = int(time.time() * 1000)
         try:
             return {"dataset_id": self.dataset_id,
                     "version_id": self.hook.create_dataset_version(self.dataset_id, body)}
@@ -875,9 +958,10 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
         versions = self.hook.latest_dataset_versions(self.dataset_id, 10)
         if body.get("version_name"):
             match = next((v for v in versions if v.get("version_name") == body["version_name"]), None)
-        else:
+        else:  # unnamed: the newest version created since the create was sent (lost reply) or during this run
+            since = self._sent_ms - CLOCK_SKEW_MS if self._sent_ms is not None else _run_started_ms(context)
             newest = versions[0] if versions else None
-            match = newest if newest and (newest.get("create_time") or 0) >= _run_started_ms(context) else None
+            match = newest if newest and (newest.get("create_time") or 0) >= since else None
         return {"dataset_id": self.dataset_id, "version_id": match["version_id"]} if match else None
 
     def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
@@ -990,7 +1074,8 @@ class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
 
     :param dataset_id: the dataset (templated). :param task_name: 1-64 letters, digits, ``_``, ``-`` (default
         ``<task_id>-<run key>``); an existing task of that name is reattached to. :param task_type: labeling type
-        code (sent as the SDK names it). :param description: / :param repetition: / :param workforces_config: /
+        code (SDK reference 7.7.1; a cited exception of the REST table). :param description: SDK 7.7.1 (0-256
+        characters without ``^!<>=&"'``, as the task update documents). :param repetition: / :param workforces_config: /
         :param sample_conditions: / :param auto_sync_dataset: / :param synchronize_data: / :param data_sync_type:
         REST options.
 
@@ -1089,10 +1174,13 @@ class ModelArtsBuildManifestOperator(ObsAssetMixin, BaseOperator):
         from airflow_provider_modelarts.hooks.obs import OBSHook
         from airflow_provider_modelarts.utils.manifest import ManifestError, manifest_from_obs
 
-        if not str(self.manifest_path or "").endswith(".manifest"):  # checked before anything is listed
+        # Any legal file name (SDK reference §7.6.1): only a file, not a folder; checked before anything is listed.
+        name = str(self.manifest_path or "").rstrip()
+        if not name or name.endswith("/") or any(c in name for c in "\n\r\t"):
             raise AirflowFailException(
-                f"manifest_path must name a .manifest file (obs://bucket/dir/name.manifest or a local path), got "
-                f"{self.manifest_path!r}: ModelArts imports a manifest by that extension.")
+                f"manifest_path must name a file (obs://bucket/dir/name.manifest or a local path; any legal file name, "
+                f"SDK reference §7.6.1), got {self.manifest_path!r}. A name not ending in .manifest is imported with "
+                "import_type='manifest'.")
         hook = OBSHook(self.modelarts_conn_id)
         try:
             manifest = manifest_from_obs(self.source_folder, obs_hook=hook, labels=self.labels or None,

@@ -29,6 +29,10 @@ class ModelArtsResourceSensor(BaseSensorOperator):
     :param modelarts_conn_id: the ``modelarts`` connection.
     :param deferrable: wait in the triggerer (default ``[operators] default_deferrable``).
     :param expect_stop: a stopped resource counts as done (when waiting for a stop you asked for).
+    :param success_statuses: status values that count as success, for values the documents leave open (e.g. an
+        export status other than INIT/RUNNING/SUCCESSED/FAILED); they leave the table's other classes.
+    :param failure_statuses: status values that fail the sensor (e.g. a labeling task status a team treats as
+        failed: the documents give the team labeling task no failure status).
     """
 
     resource_kind: ClassVar[str] = ""
@@ -36,11 +40,18 @@ class ModelArtsResourceSensor(BaseSensorOperator):
 
     def __init__(self, *, modelarts_conn_id: str = DEFAULT_CONN_ID,
                  deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
-                 expect_stop: bool = False, **kwargs: Any) -> None:
+                 expect_stop: bool = False, success_statuses: Sequence[Any] | None = None,
+                 failure_statuses: Sequence[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.modelarts_conn_id = modelarts_conn_id
         self.deferrable = deferrable
         self.expect_stop = expect_stop
+        both = set(success_statuses or ()) & set(failure_statuses or ())
+        if both:
+            raise ValueError(f"status values {sorted(map(str, both))} are in both success_statuses and "
+                             "failure_statuses; give each value one class")
+        self.status_overrides = {cls: list(values) for cls, values in (("success", success_statuses),
+                                                                        ("failure", failure_statuses)) if values}
 
     @cached_property
     def hook(self) -> ModelArtsHook:
@@ -57,7 +68,8 @@ class ModelArtsResourceSensor(BaseSensorOperator):
 
         ids = spec_for(self.resource_kind).check_ids(self.resource_ids())
         resource = self.hook.call(spec_for(self.resource_kind).get(ids))
-        verdict = classify(self.resource_kind, resource, expect_stop=self.expect_stop)
+        verdict = classify(self.resource_kind, resource, expect_stop=self.expect_stop,
+                           overrides=self.status_overrides)
         self.log.info("%s %s: %s", self.resource_kind, ids, verdict.message)
         if not verdict.done:
             return False
@@ -77,7 +89,8 @@ class ModelArtsResourceSensor(BaseSensorOperator):
             trigger=ModelArtsResourceTrigger(kind=self.resource_kind, ids=self.resource_ids(),
                                              modelarts_conn_id=self.modelarts_conn_id,
                                              poll_interval=self.poke_interval, expect_stop=self.expect_stop,
-                                             stream_logs=False, stop_on_kill=False),
+                                             stream_logs=False, stop_on_kill=False,
+                                             overrides=self.status_overrides or None),
             method_name="execute_complete",
             timeout=timedelta(seconds=self.timeout),
         )

@@ -32,12 +32,13 @@ class ModelArtsResourceTrigger(BaseTrigger):
     :param log_cursor: where the log was read up to before deferring.
     :param error_budget: consecutive transient polling errors tolerated.
     :param stop_on_kill: stop the remote resource when the deferred task is killed by a user.
+    :param overrides: status values moved to another class (a sensor's ``success_statuses``/``failure_statuses``).
     """
 
     def __init__(self, kind: str, ids: dict[str, Any], modelarts_conn_id: str = DEFAULT_CONN_ID,
                  poll_interval: float = 30.0, deadline: float | None = None, expect_stop: bool = False,
                  stream_logs: bool = True, log_cursor: int = 0, error_budget: int = 10,
-                 stop_on_kill: bool = True) -> None:
+                 stop_on_kill: bool = True, overrides: dict[str, list[Any]] | None = None) -> None:
         super().__init__()
         self.kind = kind
         self.ids = dict(ids)
@@ -49,13 +50,14 @@ class ModelArtsResourceTrigger(BaseTrigger):
         self.log_cursor = int(log_cursor)
         self.error_budget = int(error_budget)
         self.stop_on_kill = stop_on_kill
+        self.overrides = overrides
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (f"{type(self).__module__}.{type(self).__qualname__}", {
             "kind": self.kind, "ids": self.ids, "modelarts_conn_id": self.modelarts_conn_id,
             "poll_interval": self.poll_interval, "deadline": self.deadline, "expect_stop": self.expect_stop,
             "stream_logs": self.stream_logs, "log_cursor": self.log_cursor, "error_budget": self.error_budget,
-            "stop_on_kill": self.stop_on_kill,
+            "stop_on_kill": self.stop_on_kill, "overrides": self.overrides,
         })
 
     async def _client(self) -> Any:
@@ -68,7 +70,7 @@ class ModelArtsResourceTrigger(BaseTrigger):
 
         waiter = Waiter(self.kind, self.ids, poll_interval=self.poll_interval, deadline=self.deadline,
                         expect_stop=self.expect_stop, stream_logs=self.stream_logs, log_cursor=self.log_cursor,
-                        error_budget=self.error_budget, emit=self.log.info)
+                        error_budget=self.error_budget, emit=self.log.info, overrides=self.overrides)
         try:
             async with await self._client() as client:
                 resource: dict[str, Any] | None = None

@@ -35,6 +35,10 @@ CASES = [
     ("import_task", "COMPLETED", SUCCESS), ("import_task", "FAILED", FAILURE), ("import_task", "NOT_EXIST", FAILURE),
     ("export_task", "INIT", RUNNING), ("export_task", "RUNNING", RUNNING), ("export_task", "SUCCESSED", SUCCESS),
     ("export_task", "FAILED", FAILURE),
+    # invented before issue 12: only the four values of creating_a_dataset_export_task.txt are known
+    ("export_task", "SUCCEEDED", UNKNOWN), ("export_task", "COMPLETED", UNKNOWN),
+    ("label_task", 6, RUNNING), ("label_task", 0, RUNNING), ("label_task", 1, SUCCESS), ("label_task", 3, SUCCESS),
+    ("label_task", 4, RUNNING),  # rejected: labelled and reviewed again, not a success
     ("dataset_version", 0, RUNNING), ("dataset_version", 1, SUCCESS), ("dataset_version", 4, FAILURE),
     ("dataset_version", 3, STOPPED),
     ("model", "publishing", RUNNING), ("model", "building", RUNNING), ("model", "published", SUCCESS),
@@ -117,3 +121,30 @@ def test_waiter_logs_each_change_of_phase_and_secondary_phase_once() -> None:
 def test_malformed_event_is_refused() -> None:
     with pytest.raises(ValueError, match="missing"):
         WaitOutcome.from_event({"status": "success"})
+
+
+def test_overrides_move_values_the_documents_leave_open() -> None:
+    from airflow_provider_modelarts.client.states import with_overrides
+
+    export = {"status": "SUCCEEDED"}
+    assert classify("export_task", export, overrides={"success": ["SUCCEEDED"]}).state == SUCCESS
+    assert classify("label_task", {"status": 4}, overrides={"failure": [4]}).state == FAILURE
+    moved = with_overrides(TABLES["label_task"], {"failure": [2]})
+    assert 2 in moved.failure and 2 not in moved.success and TABLES["label_task"].success >= {2}
+    with pytest.raises(ValueError, match="unknown status class"):
+        with_overrides(TABLES["label_task"], {"done": [1]})
+
+
+def test_a_waiter_and_a_sensor_take_the_overrides() -> None:
+    from airflow_provider_modelarts.sensors.datasets import ModelArtsExportTaskSensor
+
+    waiter = Waiter("export_task", {"dataset_id": "d", "task_id": "t"}, poll_interval=1,
+                    overrides={"success": ["SUCCEEDED"]}, emit=lambda line: None)
+    outcome = waiter.on_resource({"status": "SUCCEEDED"})
+    assert outcome is not None and outcome.state == SUCCESS
+    sensor = ModelArtsExportTaskSensor(task_id="s", dataset_id="d", export_task_id="t",
+                                       success_statuses=["SUCCEEDED"], failure_statuses=["CANCELLED"])
+    assert sensor.status_overrides == {"success": ["SUCCEEDED"], "failure": ["CANCELLED"]}
+    with pytest.raises(ValueError, match="both success_statuses and failure_statuses"):
+        ModelArtsExportTaskSensor(task_id="s2", dataset_id="d", export_task_id="t", success_statuses=["X"],
+                                  failure_statuses=["X"])

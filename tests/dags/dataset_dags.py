@@ -34,6 +34,7 @@ START = datetime(2026, 1, 1)
 BUCKET = "obs://modelarts-emulator/"
 DATA = BUCKET + "ds-data/flowers/"
 WORK = BUCKET + "ds-work/"
+INPUT = BUCKET + "ds-input/"  # data_sources is Mandatory; nothing is put there (the tests import explicitly)
 EXPORT = BUCKET + "ds-export/pipeline/"
 MANIFEST = BUCKET + "ds-manifests/flowers.manifest"
 ALIAS = "modelarts-dataset-exports"
@@ -51,7 +52,7 @@ def _dag(dag_id: str, **kwargs) -> DAG:
 
 with _dag("ds_pipeline") as ds_pipeline:
     create = ModelArtsCreateDatasetOperator(task_id="create", dataset_name="ds-pipeline", dataset_type=0,
-                                            work_path=WORK, labels=["cat", {"name": "dog"}], **FAST)
+                                            work_path=WORK, data_sources=INPUT, labels=["cat", {"name": "dog"}], **FAST)
     imp = ModelArtsImportDatasetOperator(task_id="import_dir", dataset_id=_x("create", "dataset_id"),
                                          import_path=DATA, annotation_config=IMAGENET, **FAST)
     wait_import = ModelArtsImportTaskSensor(task_id="wait_import", dataset_id=_x("import_dir", "dataset_id"),
@@ -75,7 +76,7 @@ with _dag("ds_pipeline") as ds_pipeline:
     build = ModelArtsBuildManifestOperator(task_id="build_manifest", source_folder=DATA, manifest_path=MANIFEST,
                                            usage="TRAIN")
     create2 = ModelArtsCreateDatasetOperator(task_id="create_from_manifest", dataset_name="ds-from-manifest",
-                                             data_type="IMAGE", work_path=WORK, **FAST)
+                                             data_type="IMAGE", work_path=WORK, data_sources=INPUT, **FAST)
     imp2 = ModelArtsImportDatasetOperator(task_id="import_manifest",
                                           dataset_id=_x("create_from_manifest", "dataset_id"),
                                           import_path="{{ ti.xcom_pull(task_ids='build_manifest')['manifest_path'] }}",
@@ -104,7 +105,7 @@ with _dag("ds_create_with_source") as ds_create_with_source:
 
 with _dag("ds_import_missing") as ds_import_missing:
     made = ModelArtsCreateDatasetOperator(task_id="create", dataset_name="ds-missing", dataset_type=0,
-                                          work_path=WORK, **FAST)
+                                          work_path=WORK, data_sources=INPUT, **FAST)
     failing = ModelArtsImportDatasetOperator(task_id="import", dataset_id=_x("create", "dataset_id"),
                                              import_path=BUCKET + "ds-data/nothing-here/", retries=0, **FAST)
     nowait = ModelArtsImportDatasetOperator(task_id="import_nowait", dataset_id=_x("create", "dataset_id"),
@@ -117,7 +118,7 @@ with _dag("ds_import_missing") as ds_import_missing:
 
 with _dag("ds_import_empty") as ds_import_empty:
     made = ModelArtsCreateDatasetOperator(task_id="create", dataset_name="ds-empty", dataset_type=0,
-                                          work_path=WORK, **FAST)
+                                          work_path=WORK, data_sources=INPUT, **FAST)
     empty = ModelArtsImportDatasetOperator(task_id="import", dataset_id=_x("create", "dataset_id"),
                                            import_path=DATA, retries=0, **FAST)
     empty_ok = ModelArtsImportDatasetOperator(task_id="import_allowed", dataset_id=_x("create", "dataset_id"),
@@ -126,13 +127,13 @@ with _dag("ds_import_empty") as ds_import_empty:
 
 with _dag("ds_export_unsupported") as ds_export_unsupported:
     made = ModelArtsCreateDatasetOperator(task_id="create", dataset_name="ds-text", dataset_type=100,
-                                          work_path=WORK, **FAST)
+                                          work_path=WORK, data_sources=INPUT, **FAST)
     made >> ModelArtsExportDatasetOperator(task_id="export", dataset_id=_x("create", "dataset_id"),
                                            path=BUCKET + "ds-export/text/", retries=0, **FAST)
 
 with _dag("ds_export_fail") as ds_export_fail:
     made = ModelArtsCreateDatasetOperator(task_id="create", dataset_name="ds-export-fail", dataset_type=0,
-                                          work_path=WORK, **FAST)
+                                          work_path=WORK, data_sources=INPUT, **FAST)
     exp = ModelArtsExportDatasetOperator(task_id="export", dataset_id=_x("create", "dataset_id"),
                                          path=BUCKET + "ds-export/fail/", retries=0, **FAST)
     nowait = ModelArtsExportDatasetOperator(task_id="export_nowait", dataset_id=_x("create", "dataset_id"),
@@ -145,7 +146,7 @@ with _dag("ds_export_fail") as ds_export_fail:
 
 with _dag("ds_version_fail") as ds_version_fail:
     made = ModelArtsCreateDatasetOperator(task_id="create", dataset_name="ds-vfail", dataset_type=0,
-                                          work_path=WORK, **FAST)
+                                          work_path=WORK, data_sources=INPUT, **FAST)
     ver = ModelArtsCreateDatasetVersionOperator(task_id="version", dataset_id=_x("create", "dataset_id"),
                                                 wait_for_completion=False)
     sense = ModelArtsDatasetVersionSensor(task_id="sense", dataset_id=_x("create", "dataset_id"),
@@ -157,13 +158,13 @@ with _dag("ds_version_fail") as ds_version_fail:
 
 with _dag("ds_version_wait_fail") as ds_version_wait_fail:
     made = ModelArtsCreateDatasetOperator(task_id="create", dataset_name="ds-vfail-wait", dataset_type=0,
-                                          work_path=WORK, **FAST)
+                                          work_path=WORK, data_sources=INPUT, **FAST)
     made >> ModelArtsCreateDatasetVersionOperator(task_id="version", dataset_id=_x("create", "dataset_id"),
                                                   retries=0, **FAST)
 
 with _dag("ds_bad_spec") as ds_bad_spec:
     ModelArtsCreateDatasetOperator(task_id="bad_dataset", dataset_name="bad name!", data_type="IMAGE",
-                                   dataset_type=0, work_path=WORK, retries=0)
+                                   dataset_type=0, work_path=WORK, data_sources=INPUT, retries=0)
     ModelArtsCreateDatasetOperator(task_id="bad_work_path", dataset_name="ok-name", dataset_type=0,
                                    work_path="obs://modelarts-emulator/", retries=0)
     ModelArtsImportDatasetOperator(task_id="bad_import", dataset_id="x", import_path="ftp://nope/",
@@ -175,6 +176,20 @@ with _dag("ds_bad_spec") as ds_bad_spec:
 
 with _dag("ds_reattach") as ds_reattach:
     made = ModelArtsCreateDatasetOperator(task_id="create", dataset_name="ds-reattach", dataset_type=0,
-                                          work_path=WORK, **FAST)
+                                          work_path=WORK, data_sources=INPUT, **FAST)
     made >> ModelArtsImportDatasetOperator(task_id="import", dataset_id=_x("create", "dataset_id"),
                                            import_path=DATA, **FAST)
+
+with _dag("ds_reply_drop") as ds_reply_drop:
+    # every create of the family, each run with the emulator dropping its first reply (after applying it)
+    made = ModelArtsCreateDatasetOperator(task_id="create", dataset_name="ds-reply-drop", dataset_type=0,
+                                          work_path=WORK, data_sources=INPUT, **FAST)
+    imported = ModelArtsImportDatasetOperator(task_id="import", dataset_id=_x("create", "dataset_id"),
+                                              import_path=DATA, **FAST)
+    version = ModelArtsCreateDatasetVersionOperator(task_id="version", dataset_id=_x("create", "dataset_id"),
+                                                    **FAST)
+    exported = ModelArtsExportDatasetOperator(task_id="export", dataset_id=_x("create", "dataset_id"),
+                                              path=BUCKET + "ds-export/reply-drop/", **FAST)
+    labeled = ModelArtsCreateLabelTaskOperator(task_id="label_task", dataset_id=_x("create", "dataset_id"),
+                                               task_name="reply-drop-team", task_type=0, **FAST)
+    made >> imported >> version >> exported >> labeled

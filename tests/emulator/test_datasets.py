@@ -53,7 +53,8 @@ class Api:
 
     def create(self, name: str, dataset_type: int = 0, **extra: Any) -> str:
         body = {"dataset_name": name, "dataset_type": dataset_type, "work_path": f"/{BUCKET}/work/{name}/",
-                "work_path_type": 0, **extra}
+                "work_path_type": 0, "data_sources": [{"data_type": 0, "data_path": f"/{BUCKET}/src/{name}/"}],
+                **extra}
         return str(self.ok("POST", "", body, expect=201)["dataset_id"])
 
     def import_task(self, dataset_id: str, **body: Any) -> str:
@@ -160,7 +161,8 @@ def test_list_pages_are_page_indexes(api: Api, tag: str) -> None:
     ({"work_path": "/no-such-bucket-xyz/out/"}, "ModelArts.4311"),
 ])
 def test_create_validation(api: Api, tag: str, patch: dict[str, Any], code: str) -> None:
-    body = {"dataset_name": f"val-{tag}", "dataset_type": 0, "work_path": f"/{BUCKET}/work/", "work_path_type": 0}
+    body = {"dataset_name": f"val-{tag}", "dataset_type": 0, "work_path": f"/{BUCKET}/work/", "work_path_type": 0,
+            "data_sources": [{"data_type": 0, "data_path": f"/{BUCKET}/src/val-{tag}/"}]}
     body.update(patch)
     assert api.error("POST", "", body) == code
 
@@ -168,7 +170,7 @@ def test_create_validation(api: Api, tag: str, patch: dict[str, Any], code: str)
 def test_duplicate_name_and_bad_list_queries(api: Api, tag: str) -> None:
     api.create(f"dup-{tag}")
     assert api.error("POST", "", {"dataset_name": f"dup-{tag}", "work_path": f"/{BUCKET}/w/",
-                                  "work_path_type": 0}) == "ModelArts.4351"
+                                  "work_path_type": 0, "data_sources": [{"data_type": 0}]}) == "ModelArts.4351"
     assert api.error("GET", limit=0) == "ModelArts.0104"
     assert api.error("GET", limit=101) == "ModelArts.0104"
     assert api.error("GET", offset=-1) == "ModelArts.0104"
@@ -216,16 +218,17 @@ def test_dir_import_counts_fitting_files(api: Api, emulator: EmulatorHandle, s3:
 
 
 def test_create_with_data_source_imports_it(api: Api, emulator: EmulatorHandle, s3: Any, tag: str) -> None:
-    body = {"dataset_name": f"src-{tag}", "dataset_type": 900, "work_path": f"/{BUCKET}/work/src-{tag}/",
+    body = {"dataset_name": f"src-{tag}", "dataset_type": 0, "work_path": f"/{BUCKET}/work/src-{tag}/",
             "work_path_type": 0, "data_sources": [{"data_type": 0, "data_path": image_dir(s3, tag)}]}
     created = api.ok("POST", "", body, expect=201)
     assert created["import_task_id"].startswith(created["dataset_id"] + "_")
     emulator.advance(10)
     ds = api.ok("GET", f"/{created['dataset_id']}")
     assert ds["import_task_id"] == created["import_task_id"]
-    assert ds["total_sample_count"] == 6  # free format takes every file, folder markers excluded
-    ner = dict(body, dataset_name=f"src-ner-{tag}", dataset_type=101)  # no directory import for this type
-    assert "import_task_id" not in api.ok("POST", "", ner, expect=201)
+    assert ds["total_sample_count"] == 5  # the images; the text file and the folder marker are not samples
+    for code in (101, 900):  # no directory import for these types (SDK reference §7.4.2 table 7-19)
+        other = dict(body, dataset_name=f"src-{code}-{tag}", dataset_type=code)
+        assert "import_task_id" not in api.ok("POST", "", other, expect=201)
 
 
 def test_dataset_failure_outcome(api: Api, emulator: EmulatorHandle, tag: str) -> None:

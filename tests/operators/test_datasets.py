@@ -12,6 +12,8 @@ from tests.airflow_run import AIRFLOW, run_dag, ti_states, xcom
 
 BUCKET = "obs://modelarts-emulator/"
 DATA = BUCKET + "ds-data/flowers/"
+#: data_sources is Mandatory (OTC api-ref, SDK reference §7.1.2); an empty folder: nothing is synced at creation.
+INPUT_SOURCE = [{"data_type": 0, "data_path": "/modelarts-emulator/ds-input/"}]
 FILES = {"cat/1.jpg": b"c1", "cat/2.jpg": b"c2", "cat/3.JPG": b"c3", "dog/1.jpg": b"d1", "dog/2.png": b"d2",
          "readme.txt": b"not an image"}
 
@@ -225,7 +227,8 @@ def test_publishing_twice_within_a_minute_is_a_clear_error(emulator) -> None:
 
     hook = _hook()
     dataset_id = hook.create_dataset({"dataset_name": "ds-too-often", "dataset_type": 0,
-                                      "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0})["dataset_id"]
+                                      "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0,
+                                      "data_sources": INPUT_SOURCE})["dataset_id"]
     op = ModelArtsCreateDatasetVersionOperator(task_id="v", dataset_id=dataset_id)
     assert op.create({}, {})["version_id"]
     with pytest.raises(AirflowException, match=r"at most one version of a dataset per minute.*ModelArts\.4370"):
@@ -251,7 +254,8 @@ def test_import_reattaches_by_path_when_the_state_store_is_empty(emulator) -> No
 
     hook = _hook()
     dataset_id = hook.create_dataset({"dataset_name": "ds-fallback", "dataset_type": 0,
-                                      "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0})["dataset_id"]
+                                      "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0,
+                                      "data_sources": INPUT_SOURCE})["dataset_id"]
     time.sleep(0.3)
     op = ModelArtsImportDatasetOperator(task_id="i", dataset_id=dataset_id, import_path=DATA)
     body = build_import_body({"dataset_id": dataset_id, "import_path": DATA})
@@ -271,7 +275,8 @@ def test_listings_follow_at_least_three_pages(emulator) -> None:
     hook = _hook()
     for i in range(5):
         hook.create_dataset({"dataset_name": f"pg-list-{i}", "dataset_type": 0,
-                             "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0})
+                             "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0,
+                             "data_sources": INPUT_SOURCE})
     emulator.clear_requests()
     names = sorted(d["dataset_name"] for d in hook.list_datasets(dataset_name="pg-list-", page_size=2))
     assert names == [f"pg-list-{i}" for i in range(5)]
@@ -282,7 +287,8 @@ def test_listings_follow_at_least_three_pages(emulator) -> None:
 def test_sample_listing_follows_pages(emulator) -> None:
     hook = _hook()
     dataset_id = hook.create_dataset({"dataset_name": "ds-pages", "dataset_type": 0,
-                                      "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0})["dataset_id"]
+                                      "work_path": "/modelarts-emulator/ds-work/", "work_path_type": 0,
+                                      "data_sources": INPUT_SOURCE})["dataset_id"]
     time.sleep(0.3)
     task_id = hook.create_import_task(dataset_id, {"import_path": DATA, "import_type": "dir"})
     deadline = time.monotonic() + 30
@@ -295,3 +301,32 @@ def test_sample_listing_follows_pages(emulator) -> None:
     assert emulator.count("datasets.list_samples") == 3
     assert hook.get_sample(dataset_id, samples[0]["sample_id"])["sample_id"] == samples[0]["sample_id"]
     assert [t["task_id"] for t in hook.list_import_tasks(dataset_id, page_size=1)] == [task_id]
+
+
+# ---- lost replies ------------------------------------------------------------------------------------------------
+CREATE_KINDS = ("datasets.create", "datasets.create_import_task", "datasets.create_version",
+                "datasets.create_export_task", "datasets.create_workforce_task")
+
+
+def test_every_create_survives_a_lost_reply_with_exactly_one_resource(emulator) -> None:
+    """The emulator applies each create, then resets the connection: the operator must find what it created
+    (by name; import/export tasks and unnamed versions by listing and matching what was sent in the time window)
+    instead of sending the create again."""
+    emulator.set_faults({"kinds": list(CREATE_KINDS), "sequence": ["drop_reply"] * len(CREATE_KINDS)})
+    try:
+        dr = run_dag("ds_reply_drop")
+    finally:
+        emulator.set_faults({})
+    assert set(ti_states(dr).values()) == {"success"}, (ti_states(dr), dr.output[-5000:])
+    for kind in CREATE_KINDS:
+        assert [(r["fault"], r["applied_status"]) for r in emulator.requests(kind)] == [
+            ("drop_reply", 201 if kind in ("datasets.create", "datasets.create_version") else 200)], kind
+    hook = _hook()
+    (dataset,) = hook.find_datasets_by_name("ds-reply-drop")
+    dataset_id = dataset["dataset_id"]
+    assert xcom(dr, "create", "dataset_id") == dataset_id
+    assert [t["task_id"] for t in hook.list_import_tasks(dataset_id)] == [xcom(dr, "import", "import_task_id")]
+    assert [v["version_id"] for v in hook.latest_dataset_versions(dataset_id)] == [xcom(dr, "version", "version_id")]
+    assert [t["task_id"] for t in hook.latest_export_tasks(dataset_id)] == [xcom(dr, "export", "export_task_id")]
+    assert [t["task_id"] for t in hook.list_label_tasks(dataset_id)] == [xcom(dr, "label_task", "label_task_id")]
+    assert dr.output.count("Outcome of the create is unknown") == len(CREATE_KINDS)

@@ -46,7 +46,7 @@ BASE: dict[str, dict[str, Any]] = {
     P + "metric_gate.ModelArtsMetricGateOperator": {"metric": "r2", "threshold": 0.9, "metrics": '{"r2": 0.95}',
                                                     "promote_task_ids": "promote"},
     P + "datasets.ModelArtsCreateDatasetOperator": {"dataset_name": "ok-name", "dataset_type": 0,
-                                                    "work_path": f"{BUCKET}/work/"},
+                                                    "work_path": f"{BUCKET}/work/", "data_sources": f"{BUCKET}/in/"},
     P + "datasets.ModelArtsImportDatasetOperator": {"dataset_id": "x", "import_path": f"{BUCKET}/data/"},
     P + "datasets.ModelArtsExportDatasetOperator": {"dataset_id": "x", "path": f"{BUCKET}/export/"},
     P + "datasets.ModelArtsCreateDatasetVersionOperator": {"dataset_id": "x"},
@@ -143,7 +143,7 @@ def _cases() -> list[Case]:
     add(vis, "train-url", "train_url", train_url="not-an-obs-path")
     add(d + "ModelArtsUpdateDatasetOperator", "name", "dataset_name", dataset_id="x", dataset_name="bad name!")
     add(d + "ModelArtsBuildManifestOperator", "manifest-path", "manifest_path", source_folder=f"{BUCKET}/imgs/",
-        manifest_path="not-a-path")
+        manifest_path=f"{BUCKET}/manifests/")  # a folder: any file name is legal (SDK §7.6.1)
     # ---- an empty id (e.g. an XCom that rendered to nothing) must not become a request to a wrong URL --------
     for cls, kwargs, field in (
             ("training.ModelArtsTerminateTrainingJobOperator", {"training_job_id": ""}, "training_job_id"),

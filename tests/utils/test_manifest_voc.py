@@ -198,7 +198,10 @@ def test_emulator_export_manifest_round_trips_byte_for_byte(obs, emulator) -> No
     manifest.save(prefix + "in.manifest", obs_hook=obs)
     name = f"utils-{uuid.uuid4().hex[:8]}"
     dataset_id = hook.create_dataset({"dataset_name": name, "dataset_type": 0, "work_path_type": 0,
-                                      "work_path": prefix.replace("obs://", "/") + "work/"})["dataset_id"]
+                                      "work_path": prefix.replace("obs://", "/") + "work/",
+                                      "data_sources": [{"data_type": 0,
+                                                        "data_path": prefix.replace("obs://", "/") + "input/"}]}
+                                     )["dataset_id"]
     import time
 
     time.sleep(0.3)

@@ -13,11 +13,11 @@ Import tasks (reference §3.4, §4.1). Create answers 200 ``{task_id}``. OBS is 
 
 * ``import_type`` ``dir`` (default unless the path ends with ``.manifest``): every object under the prefix
   (recursive; folder markers ending in ``/`` are ignored) whose extension fits the dataset type becomes a sample:
-  images ``.jpg .jpeg .png .bmp`` for types 0/1/3, ``.txt .csv`` for 100, ``.wav`` for 200, ``.csv`` for 400, any
-  file for 900. For image classification (0) and sound classification (200) with ``import_annotations`` (default
+  images ``.jpg .jpeg .png .bmp`` for types 0/1/3, ``.txt .csv`` for 100, ``.wav`` for 200, ``.csv`` for 400. For image classification (0) and sound classification (200) with ``import_annotations`` (default
   true), a file in a sub-folder ``<prefix>/<label>/file`` gets the label ``<label>`` (ImageNet-style layout).
-  Directory import is refused for types 101, 102, 201, 202 and 600, manifest import for 400 (400
-  ``ModelArts.4396``).
+  Directory import is refused for types 101, 102, 201, 202, 600 and 900, manifest import for 400 (400
+  ``ModelArts.4396``; SDK reference §7.4.2 table 7-19, which has no row for free format 900: its manifest import
+  is kept, its directory import is not).
 * ``manifest``: the file is read, one JSON object per line with ``source`` (``obs://`` or ``s3://``), optional
   ``usage`` and ``annotation[]`` (``annotations`` also accepted) of ``{name, type, annotated-by, property}``; one
   sample per line, labels kept unless ``import_annotations`` is false; ``included_labels``/``excluded_labels``
@@ -46,6 +46,9 @@ Unknown id -> 400 ``ModelArts.4359``.
 
 Workforce tasks (reference §3.6). Create answers 200 ``{task_id}``; ``task_name`` required (1-64 of
 ``[A-Za-z0-9_-]``), duplicate in the dataset -> 400 ``ModelArts.4620``; unknown id -> 400 ``ModelArts.4619``.
+``description`` and ``task_type`` are SDK reference §7.7.1 fields (cited in the contract table); ``description`` is
+answered (a documented field of the task object), ``task_type``, ``data_sync_type`` and ``sample_conditions`` are
+kept privately (the task object documents no such field).
 Status 0 (starting, 2 s) then 1 (running). Outcome kind ``workforce_task``: ``slow`` (starting for 20 s),
 ``complete`` (3 after 10 more seconds), ``stuck`` (stays 0). List ``{count, tasks}`` with ``limit`` 1-1000 (default 1000).
 """
@@ -89,8 +92,9 @@ if TYPE_CHECKING:
 
 IMAGE_EXT = (".jpg", ".jpeg", ".png", ".bmp")
 #: dataset_type -> accepted file extensions for a directory import (None: any file).
-DIR_EXTENSIONS: dict[int, tuple[str, ...] | None] = {0: IMAGE_EXT, 1: IMAGE_EXT, 3: IMAGE_EXT, 100: (".txt", ".csv"),
-                                                     200: (".wav",), 400: (".csv",), 900: None}
+#: The types are SDK reference §7.4.2 table 7-19's directory column (free format 900 is not in it).
+DIR_EXTENSIONS: dict[int, tuple[str, ...]] = {0: IMAGE_EXT, 1: IMAGE_EXT, 3: IMAGE_EXT, 100: (".txt", ".csv"),
+                                              200: (".wav",), 400: (".csv",)}
 FOLDER_LABEL_TYPES = {0, 200}
 NO_MANIFEST_TYPES = {400}
 #: outcome word -> (time factor, final status or None for stuck)
@@ -208,7 +212,7 @@ def plan_dir_import(emu: Emulator, ds: dict[str, Any], opts: dict[str, Any]) -> 
     if not keys:
         raise ImportFailure("ModelArts.4312", f"OBS path does not exist: obs://{opts['bucket']}/{prefix}")
     extensions = DIR_EXTENSIONS[ds["dataset_type"]]
-    fitting = [k for k in keys if extensions is None or k.lower().endswith(extensions)]
+    fitting = [k for k in keys if k.lower().endswith(extensions)]
     if not fitting:
         raise ImportFailure("ModelArts.4340", "Import path does not contain valid file for dataset type "
                                               f"{ds['dataset_type']}: obs://{opts['bucket']}/{prefix}")
@@ -292,7 +296,7 @@ def start_import(req: Request, emu: Emulator, ds: dict[str, Any], body: dict[str
     task = {
         "task_id": f"{ds['dataset_id']}_{emu.new_id(19)}", "dataset_id": ds["dataset_id"],
         "import_path": f"obs://{opts['bucket']}/{opts['key']}", "import_type": 1 if opts["kind"] == "manifest" else 0,
-        "import_origin": "obs", "create_time": now_ms(emu), "_started": emu.clock.now(), "_samples": samples,
+        "create_time": now_ms(emu), "_started": emu.clock.now(), "_samples": samples,
         "_files": files, "_error": failure,
         "_life": task_life(emu, [("QUEUING", 1.0), ("RUNNING", 3.0)], "COMPLETED", "FAILED", outcome,
                            failure is not None),
@@ -532,9 +536,11 @@ def create_workforce_task(req: Request, emu: Emulator) -> Response:
         "workforces_config": config, "auto_sync_dataset": check_bool(body, "auto_sync_dataset", True),
         "synchronize_data": check_bool(body, "synchronize_data", False),
         "synchronize_auto_labeling_data": check_bool(body, "synchronize_auto_labeling_data", False),
-        "data_sync_type": check_int_enum(body.get("data_sync_type"), "data_sync_type", range(4), 0),
-        "sample_conditions": body.get("sample_conditions") or "", "create_time": created, "update_time": created,
+        "create_time": created, "update_time": created,
         "_life": Lifecycle(list(steps), final, emu.clock.now()),
+        # documented request fields the task object does not answer (creating_a_team_labeling_task.txt table 2)
+        "_data_sync_type": check_int_enum(body.get("data_sync_type"), "data_sync_type", range(4), 0),
+        "_sample_conditions": body.get("sample_conditions") or "", "_task_type": body.get("task_type"),
     }
     ds["_workforce"][task["task_id"]] = task
     return Response(200, {"task_id": task["task_id"]})

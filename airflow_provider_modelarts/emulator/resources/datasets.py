@@ -19,16 +19,20 @@ OTC error-code appendix):
   ``modelarts-rest-api.md`` says 10 and wins.
 * ``dataset_name``: 1-100 characters of ``[A-Za-z0-9_-]`` only (OTC; no Chinese). Duplicate -> 400
   ``ModelArts.4351``. ``version_name``: 1-32 of the same set; duplicate -> 400 ``ModelArts.4371``.
-* ``data_sources`` is optional (required in OTC, optional in CN21). When it names an OBS ``data_path`` and the OBS
-  store runs, creating the dataset also starts a directory import task from it (``import_task_id`` in the answer),
-  like the real service's data synchronisation (skipped for types without directory import, e.g. 101).
+* ``data_sources`` is Mandatory (the OTC api-ref and SDK reference §7.1.2 table 7-2; only CN21 has it optional; the
+  contract table answers 400 without it). When it names an OBS ``data_path`` holding objects and the OBS store
+  runs, creating the dataset also starts a directory import task from it (``import_task_id`` in the answer), like
+  the real service's data synchronisation (skipped for types without directory import, e.g. 101, and when the
+  folder is empty: nothing to synchronise).
   ``work_path`` must be ``/bucket/dir/`` (or ``obs://``), not a bare bucket, 3-700 characters; ``work_path_type``
   must be 0; when OBS runs its bucket must exist (400 ``ModelArts.4311``). OBS writes never create buckets: a
   missing bucket fails the version or export task.
 * Not-found codes (all HTTP 400): dataset ``ModelArts.4352``, version ``ModelArts.4353``, sample ``ModelArts.4420``.
 * Dataset ``status``: 0 (creating, 1 emulated second) then 1; 8 while an import task is queued or running; 6 while a
   version is being published. Outcome kind ``dataset``: ``fail`` -> 4 (abnormal), ``stuck`` -> stays 0.
-* Versions: status 0 for 3 emulated seconds then 1; outcome kind ``dataset_version`` (matched against
+* Versions: ``label_task_type`` (SDK reference §7.2.2, cited) is answered as the version's ``task_type`` (default: the
+  dataset type); ``label_task_id`` must name a team labeling task of the dataset (400 ``ModelArts.4619``).
+  Status 0 for 3 emulated seconds then 1; outcome kind ``dataset_version`` (matched against
   ``<dataset_name>/<version_name>``): ``fail`` -> 4 with ``message``, ``stuck`` -> stays 0, ``slow`` -> 30 s.
   One version may be published per EMULATED minute per dataset, else 400 ``ModelArts.4370``. Names default to
   ``V001``, ``V002`` ... The sample counts are a snapshot taken at creation. When a version first shows status 1
@@ -68,6 +72,8 @@ DATA_TYPES = {0, 1, 2, 3, 4, 5, 6}
 EXPORTABLE_TYPES = {0, 1, 3, 900}
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 DESCRIPTION_FORBIDDEN = set("^!<>=&\"'")
+#: A version description allows ``^`` (creating_a_dataset_labeling_version.txt: ``!<>=&"'``).
+VERSION_DESCRIPTION_FORBIDDEN = set("!<>=&\"'")
 LABELED, UNLABELED = "__ALL__", "__NONE__"
 #: dataset_type -> sample_type (0 image, 1 text, 2 audio, 4 table, 6 video, 9 free format).
 SAMPLE_TYPES = {0: 0, 1: 0, 3: 0, 100: 1, 101: 1, 102: 1, 200: 2, 201: 2, 202: 2, 400: 4, 600: 6, 900: 9}
@@ -122,13 +128,13 @@ def check_name(value: Any, field: str, max_len: int) -> str:
     return value
 
 
-def check_description(value: Any, field: str = "description") -> str:
-    """Validate a description: 0-256 characters without ``^!<>=&"'``."""
+def check_description(value: Any, field: str = "description", forbidden: set[str] = DESCRIPTION_FORBIDDEN) -> str:
+    """Validate a description: 0-256 characters without ``forbidden`` (default ``^!<>=&"'``)."""
     if value is None:
         return ""
     if not isinstance(value, str) or len(value) > 256:
         raise bad_request(f"Invalid parameter {field}: it must be a string of 0 to 256 characters.")
-    bad = sorted(set(value) & DESCRIPTION_FORBIDDEN)
+    bad = sorted(set(value) & forbidden)
     if bad:
         raise bad_request(f"Invalid parameter {field}: the characters {''.join(bad)!r} are not allowed.")
     return value
@@ -507,6 +513,9 @@ def version_record(emu: Emulator, ds: dict[str, Any], body: dict[str, Any], name
     :param name: the validated version name.
     :param outcome: scripted outcome (``success``, ``fail``, ``stuck``, ``slow``).
     """
+    task_id = body.get("label_task_id")
+    if task_id is not None and task_id not in ds["_workforce"]:
+        raise ApiError(400, "ModelArts.4619", f"Workforce task does not exist: {task_id}.")
     version_format = body.get("version_format") or "Default"
     if version_format not in ("Default", "CarbonData", "CSV"):
         raise bad_request(f"Invalid parameter version_format: {version_format!r}.")
@@ -518,10 +527,12 @@ def version_record(emu: Emulator, ds: dict[str, Any], body: dict[str, Any], name
     created = now_ms(emu)
     return {
         "version_id": emu.new_id(19), "version_name": name, "version_format": version_format,
-        "description": check_description(body.get("description")), "previous_version_id": ds["_current_version_id"]
+        "description": check_description(body.get("description"), forbidden=VERSION_DESCRIPTION_FORBIDDEN),
+        "previous_version_id": ds["_current_version_id"]
         or "", "create_time": created, "update_time": created, "total_sample_count": total,
         "annotated_sample_count": labelled, "total_sub_sample_count": 0, "annotated_sub_sample_count": 0,
-        "manifest_path": f"{folder}{name}.manifest", "data_path": f"{folder}data/", "task_type": ds["dataset_type"],
+        "manifest_path": f"{folder}{name}.manifest", "data_path": f"{folder}data/",
+        "task_type": body.get("label_task_type", ds["dataset_type"]),
         "train_evaluate_sample_ratio": ratio, "clear_hard_property": check_bool(body, "clear_hard_property", True),
         "remove_sample_usage": check_bool(body, "remove_sample_usage", True),
         "export_images": check_bool(body, "export_images", False), "label_stats": label_stats(samples),
@@ -577,7 +588,9 @@ def create_dataset(req: Request, emu: Emulator) -> Response:
     ds = new_dataset(emu, req.project_id, body, lambda name: outcome_for(req, emu, "dataset", name))
     answer: dict[str, Any] = {"dataset_id": ds["dataset_id"]}
     source = next((s for s in ds["data_sources"] if s["data_type"] == 0 and s.get("data_path")), None)
-    if source is not None and emu.obs is not None and ds["_life"].final == 1:
+    table_without_data = ds["dataset_type"] == 400 and not ds["import_data"]  # import_data: tables only, off
+    if source is not None and emu.obs is not None and ds["_life"].final == 1 and not table_without_data \
+            and has_objects(emu, source):
         from airflow_provider_modelarts.emulator.resources import dataset_tasks
 
         import_body = {"import_path": source["data_path"], "import_type": "dir",
@@ -589,6 +602,16 @@ def create_dataset(req: Request, emu: Emulator) -> Response:
         ds["_import_task_id"] = task["task_id"]
         answer["import_task_id"] = task["task_id"]
     return Response(201, answer)
+
+
+def has_objects(emu: Emulator, source: dict[str, Any]) -> bool:
+    """Whether the OBS folder of a data source holds at least one object (an empty one has nothing to sync)."""
+    bucket, key = normalize_obs(source["data_path"], "data_sources.data_path")
+    prefix = key if not key or key.endswith("/") else key + "/"
+    try:
+        return any(not k.endswith("/") for k in emu.obs.list(bucket, prefix))
+    except Exception:  # a missing bucket: the import task reports it (ModelArts.4314)
+        return True
 
 
 def show_dataset(req: Request, emu: Emulator) -> Response:
@@ -661,7 +684,7 @@ def create_version(req: Request, emu: Emulator) -> Response:
     body = req.json_object()
     check_publish_allowed(emu, ds)
     name = version_name(ds, body)
-    check_description(body.get("description"))
+    check_description(body.get("description"), forbidden=VERSION_DESCRIPTION_FORBIDDEN)
     outcome = outcome_for(req, emu, "dataset_version", f"{ds['dataset_name']}/{name}")
     version = version_record(emu, ds, body, name, outcome)
     ds["_versions"][version["version_id"]] = version
