@@ -107,3 +107,17 @@ def test_waiter_budget_and_unknown_status() -> None:
 def test_malformed_event_is_refused() -> None:
     with pytest.raises(ValueError, match="missing"):
         WaitOutcome.from_event({"status": "success"})
+
+
+@pytest.mark.parametrize(("configs", "state"), [
+    ([{"status": "ready"}, {"status": "ready"}], SUCCESS),
+    ([{"status": "ready"}, {"status": "notReady"}], RUNNING),
+    ([{"status": "concerning"}], RUNNING),
+    ([{"model_id": "batch config: no instance status"}], SUCCESS),
+    ([], SUCCESS),
+])
+def test_a_running_service_is_done_only_when_every_config_instance_is_ready(configs, state) -> None:
+    """SDK reference 表 11-11: config[].status ready | concerning | notReady."""
+    verdict = classify("service", {"status": "running", "config": configs})
+    assert verdict.state == state, verdict
+    assert classify("service", {"status": "failed", "config": [{"status": "notReady"}]}).state == FAILURE
