@@ -24,9 +24,9 @@ def test_up_to_the_threshold_is_one_request() -> None:
 
 
 @pytest.mark.parametrize(("size", "part_size", "threads"), [
-    (64 * MiB + 1, 9 * MiB, AUTO_MAX_THREADS),  # 1/8 of the size, rounded up to a MiB
-    (256 * MiB, 32 * MiB, AUTO_MAX_THREADS),
-    (10 * GiB, 1280 * MiB, AUTO_MAX_THREADS),
+    (64 * MiB + 1, 8 * MiB, AUTO_MAX_THREADS),
+    (256 * MiB, 8 * MiB, AUTO_MAX_THREADS),
+    (100 * GiB, 11 * MiB, AUTO_MAX_THREADS),  # 8 MiB parts would be 12,800 parts: raised to a MiB above 1/10,000
 ])
 def test_automatic_part_size_and_threads_follow_the_size(size: int, part_size: int, threads: int) -> None:
     plan = plan_transfer(size, 64 * MiB)
