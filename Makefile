@@ -31,7 +31,7 @@ lint: venv
 unit: venv browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-test: venv browser lint docs unit test-min
+test: venv browser lint docs unit
 
 # sdist + wheel with the build backend pinned by the lock (PIP_CONSTRAINT reaches the isolated build env), then
 # `twine check` and the wheel's contents (schemas, py.typed, emulator in; no tests). Stale build/lib and egg-info

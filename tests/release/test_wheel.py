@@ -44,6 +44,13 @@ def _run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None 
     return proc
 
 
+def _json_list(stdout: str) -> list:
+    """The JSON list an ``airflow ... -o json`` command printed (log lines may come before it)."""
+    start = stdout.index("[")
+    value, _ = json.JSONDecoder().raw_decode(stdout[start:])
+    return list(value)
+
+
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> Path:
     """``make dist`` into a temporary folder: the same command a release uses."""
@@ -129,7 +136,7 @@ def test_installed_wheel_is_not_the_checkout(venv: Path, airflow_env: dict[str, 
 def test_providers_list_shows_the_provider(venv: Path, airflow_env: dict[str, str]) -> None:
     proc = _run([str(venv / "airflow"), "providers", "list", "-o", "json"], env=airflow_env,
                 cwd=Path(airflow_env["AIRFLOW_HOME"]))
-    providers = {p["package_name"]: p for p in json.loads(proc.stdout[proc.stdout.index("["):])}
+    providers = {p["package_name"]: p for p in _json_list(proc.stdout)}
     assert providers["airflow-provider-modelarts"]["version"] == __version__
 
 
@@ -149,7 +156,7 @@ def test_example_dag_runs_from_the_wheel(venv: Path, airflow_env: dict[str, str]
                 cwd=Path(airflow_env["AIRFLOW_HOME"]), timeout=900, check=False)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output[-6000:]
-    runs = json.loads(_run([str(venv / "airflow"), "dags", "list-runs", "modelarts_data_pipeline", "-o", "json"],
+    runs = _json_list(_run([str(venv / "airflow"), "dags", "list-runs", "modelarts_data_pipeline", "-o", "json"],
                            env=env, cwd=Path(airflow_env["AIRFLOW_HOME"])).stdout)
     assert [r["state"] for r in runs] == ["success"], runs
     assert 'labeled data report: {"samples": 12, "labels": {"bird": 4, "cat": 4, "dog": 4}}' in output
