@@ -17,6 +17,7 @@ No ``from __future__ import annotations`` here, unlike the rest of the package: 
 """
 
 import __future__ as _future
+
 import json
 import os
 import sys
@@ -59,15 +60,15 @@ def main(argv):
         try:
             text = json.dumps({"return_value": value})
         except (TypeError, ValueError) as exc:
-            raise TypeError("the return value of %s() must be JSON-serialisable (dict, list, str, int, float, bool "
-                            "or None), got %s: %s" % (function.__name__, type(value).__name__, exc)) from None
+            raise TypeError(f"the return value of {function.__name__}() must be JSON-serialisable (dict, list, str, "
+                            f"int, float, bool or None), got {type(value).__name__}: {exc}") from None
     except BaseException:  # noqa: BLE001 - everything the function raises is reported, SystemExit included
         sys.stdout.flush()
         sys.stderr.write(TRACEBACK_BEGIN + "\n" + traceback.format_exc() + TRACEBACK_END + "\n")
         sys.stderr.flush()
         return 1
     if out_dir is None:
-        sys.stderr.write("no --%s=<dir> argument: the result cannot be returned\n" % OUTPUT_ARG)
+        sys.stderr.write(f"no --{OUTPUT_ARG}=<dir> argument: the result cannot be returned\n")
         return 2
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, RESULT_FILE), "w", encoding="utf-8") as fh:
