@@ -1,8 +1,8 @@
 """Example DAG ``modelarts_hpo_sweep``: a hyperparameter sweep as mapped training jobs, the best model imported.
 
 1. ``land_data`` writes training points to OBS and ``upload_code`` ships the training script (the same
-   ``train.py`` as ``modelarts_retraining``; with ``--learning_rate``/``--epochs`` it fits by gradient descent).
-2. ``grid`` expands ``params.learning_rates`` x ``params.epochs`` into one parameter set per trial.
+   ``train.py`` as ``modelarts_retraining``; with ``--learning_rate``/``--iterations`` it fits by gradient descent).
+2. ``grid`` expands ``params.learning_rates`` x ``params.iterations`` into one parameter set per trial.
 3. ``train`` is one ``ModelArtsCreateTrainingJobOperator`` mapped over the grid (``.expand(parameters=...)``);
    every trial writes to its own output folder (``trial-<map index>/``). The trials run in the Airflow pool
    ``modelarts_training``, so at most its slot count of training jobs run at once. Create the pool first::
@@ -59,10 +59,10 @@ def land_data(data_url: str, points: int = 40) -> list[str]:
 
 @task
 def grid(params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """One hyperparameter set per trial: the cross product of ``params.learning_rates`` and ``params.epochs``."""
+    """One hyperparameter set per trial: the cross product of ``params.learning_rates`` and ``params.iterations``."""
     assert params is not None  # the DAG params, from the context
-    return [{"learning_rate": lr, "epochs": n} for lr, n in itertools.product(params["learning_rates"],
-                                                                               params["epochs"])]
+    return [{"learning_rate": lr, "iterations": n} for lr, n in itertools.product(params["learning_rates"],
+                                                                                   params["iterations"])]
 
 
 @task
@@ -97,8 +97,8 @@ with DAG(
     params={
         "learning_rates": Param([0.05, 0.5], type="array", items={"type": "number", "exclusiveMinimum": 0},
                                 minItems=1, description="Learning rates to try."),
-        "epochs": Param([5, 30], type="array", items={"type": "integer", "minimum": 1}, minItems=1,
-                        description="Epoch counts to try."),
+        "iterations": Param([5, 30], type="array", items={"type": "integer", "minimum": 1}, minItems=1,
+                            description="Gradient-descent iteration counts to try."),
         "model_version": Param("", type="string", pattern=r"^$|^(0|[1-9][0-9]?)\.(0|[1-9][0-9]?)\.(0|[1-9][0-9]?)$",
                                description="Version N.N.N of the imported model; empty: year.week.weekday of the run."),
     },

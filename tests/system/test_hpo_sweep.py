@@ -54,8 +54,8 @@ def test_sweep_trains_the_grid_in_the_pool_and_imports_the_best_model(runner: Em
     scores = {json.dumps(t["parameters"], sort_keys=True): t["r2"] for t in best["trials"]}
     assert len(scores) == 4 and best["r2"] == max(scores.values())
     # gradient descent: too few small steps fit badly, many large ones fit y = 2x + 1 well
-    assert best["parameters"] == {"learning_rate": 0.5, "epochs": 30} and best["r2"] > 0.99
-    assert scores[json.dumps({"epochs": 5, "learning_rate": 0.05})] < 0.5
+    assert best["parameters"] == {"learning_rate": 0.5, "iterations": 30} and best["r2"] > 0.99
+    assert scores[json.dumps({"iterations": 5, "learning_rate": 0.05})] < 0.5
 
     model = xcom(dr, "import_model")
     assert model["model_status"] == "published"

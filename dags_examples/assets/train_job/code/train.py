@@ -9,7 +9,7 @@ directory and writes, into the output directory, the model layout documented in
     metrics.json                  {"mse": ..., "r2": ..., "samples": ...}
 
 Arguments (ModelArts style): ``--data_url=<input dir> --train_url=<output dir>``; hyperparameters
-``--learning_rate=LR --epochs=N`` fit by gradient descent on standardised x instead (what
+``--learning_rate=LR --iterations=N`` fit by gradient descent on standardised x instead (what
 ``modelarts_hpo_sweep`` tunes; the metrics then also carry them); plus test knobs
 ``--exit_code=N`` (exit with N after training, without writing anything) and ``--sleep=S`` (run S more
 seconds, printing a line every 0.1 s, before finishing).
@@ -63,13 +63,13 @@ def fit(points: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def fit_gradient_descent(points: list[tuple[float, float]], learning_rate: float,
-                         epochs: int) -> tuple[float, float]:
-    """Slope and intercept after ``epochs`` full-batch gradient steps on standardised x (MSE loss)."""
+                         iterations: int) -> tuple[float, float]:
+    """Slope and intercept after ``iterations`` full-batch gradient steps on standardised x (MSE loss)."""
     n = len(points)
     mean_x = sum(x for x, _ in points) / n
     std_x = (sum((x - mean_x) ** 2 for x, _ in points) / n) ** 0.5 or 1.0
     w = b = 0.0
-    for _ in range(epochs):
+    for _ in range(iterations):
         grad_w = grad_b = 0.0
         for x, y in points:
             scaled = (x - mean_x) / std_x
@@ -108,7 +108,7 @@ def main() -> int:
     parser.add_argument("--exit_code", type=int, default=0)
     parser.add_argument("--sleep", type=float, default=0.0)
     parser.add_argument("--learning_rate", type=float, default=None)
-    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--iterations", type=int, default=1)
     args, unknown = parser.parse_known_args()
     print(f"train.py started, data_url={args.data_url} train_url={args.train_url} extra={unknown}")
     points = read_points(args.data_url)
@@ -119,8 +119,8 @@ def main() -> int:
     if args.learning_rate is None:
         slope, intercept = fit(points)
     else:
-        slope, intercept = fit_gradient_descent(points, args.learning_rate, args.epochs)
-    print(f"epoch {args.epochs}/{args.epochs} slope={slope:.4f} intercept={intercept:.4f}")
+        slope, intercept = fit_gradient_descent(points, args.learning_rate, args.iterations)
+    print(f"epoch {args.iterations}/{args.iterations} slope={slope:.4f} intercept={intercept:.4f}")
     deadline = time.monotonic() + args.sleep
     tick = 0
     while time.monotonic() < deadline:
@@ -132,7 +132,7 @@ def main() -> int:
         return args.exit_code
     metrics: dict[str, float] = evaluate(points, slope, intercept)
     if args.learning_rate is not None:
-        metrics.update(learning_rate=args.learning_rate, epochs=args.epochs)
+        metrics.update(learning_rate=args.learning_rate, iterations=args.iterations)
     write_model(args.train_url, slope, intercept, metrics)
     print(f"metrics {json.dumps(metrics)}")
     print("training finished")
