@@ -15,7 +15,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "airflow_provider_modelarts"
 TASK_PACKAGES = ("operators", "sensors", "triggers", "hooks", "links", "decorators")
-FORBIDDEN = ("obs", "jsonschema", "httpx", "moto", "boto3", "airflow_provider_modelarts.emulator")
+FORBIDDEN = ("obs", "jsonschema", "httpx", "moto", "boto3", "airflow_provider_modelarts.emulator", "openlineage",
+             "airflow.providers.openlineage")
 
 
 def task_modules() -> list[str]:

@@ -201,6 +201,14 @@ class _ModelArtsDecoratedOperator(DecoratedOperator, ModelArtsCreateTrainingJobO
         return (f"{self.python_callable.__name__}() failed in training job {job_id} "
                 f"({outcome.summary.get('phase') or outcome.status}):\n{found}")
 
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
+        """OpenLineage: the staged code dir read, the result folder written (from the task instance: a resumed
+        deferred task never ran :meth:`prepare`)."""
+        from airflow_provider_modelarts.lineage import operator_lineage
+
+        stage = self.stage_url({"ti": task_instance})
+        return operator_lineage(self, [join(stage, "code/")], [join(stage, "output/")])
+
 
 def modelarts_task(python_callable: Callable[..., Any] | None = None, multiple_outputs: bool | None = None,
                    **kwargs: Any) -> TaskDecorator:
