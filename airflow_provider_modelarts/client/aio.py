@@ -2,7 +2,7 @@
 
 Connections are pooled per event loop: every :class:`AsyncModelArtsClient` of one loop whose settings agree on
 what a connection depends on (:class:`PoolKey`: endpoints, TLS verification, timeouts, limits) sends through one
-shared ``httpx.AsyncClient`` (:class:`SharedPools`). A triggerer holding 1,000 ModelArts waits keeps one pool,
+shared pool (:class:`SharedPools`: ``httpx.AsyncClient`` shards of up to :data:`POOL_SHARD_USERS` clients). A triggerer holding 1,000 ModelArts waits keeps one pool,
 not 1,000. What is per client stays per client: credentials, signing and tokens (every request is signed or
 carries its token in its own headers; the shared ``httpx.AsyncClient`` has no auth, no default headers and keeps
 no cookies), the retry state, the request counters, errors and cancellation (an error or a cancelled request
@@ -29,9 +29,11 @@ if TYPE_CHECKING:
 
 _TOKEN_LOCKS: dict[tuple[int, str], asyncio.Lock] = {}
 #: connections of one shared pool: at most this many open, this many kept alive, idle ones closed after (s)
-POOL_MAX_CONNECTIONS = 100
-POOL_MAX_KEEPALIVE = 100
+POOL_MAX_CONNECTIONS = 8
+POOL_MAX_KEEPALIVE = 8
 POOL_KEEPALIVE_EXPIRY = 5.0
+#: clients per shard of a pool (see :class:`SharedPools`)
+POOL_SHARD_USERS = 64
 
 
 @functools.cache
@@ -101,36 +103,48 @@ class PoolKey:
 class SharedPools:
     """The pools of each event loop, by :class:`PoolKey`, counted by users; a pool closes with its last user.
 
-    Loops are held weakly: a loop that is gone takes its pools with it (their connections belonged to it).
+    A pool is a few ``httpx.AsyncClient`` shards of at most :data:`POOL_SHARD_USERS` clients each (a new client
+    joins the emptiest shard, or opens one when all are full): httpcore's pool scans its connections on every
+    request (quadratically in ``httpcore`` 1.0: measured at 1,000 waits on one 100-connection pool, 14 ms CPU per
+    poll, against 2.6 ms with one client each; docs/benchmarks.md), so each shard keeps few connections. Loops
+    are held weakly: a loop that is gone takes its pools with it (their connections belonged to it).
     """
 
     def __init__(self) -> None:
         self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop,
-                                               dict[PoolKey, list[Any]]] = weakref.WeakKeyDictionary()
+                                               dict[PoolKey, list[list[Any]]]] = weakref.WeakKeyDictionary()
+
+    def _shards(self, key: PoolKey) -> list[list[Any]]:
+        return self._loops.setdefault(asyncio.get_running_loop(), {}).setdefault(key, [])
 
     def acquire(self, key: PoolKey) -> httpx.AsyncClient:
-        """The running loop's pool for ``key`` (built on first use); pair with :meth:`release`."""
-        pools = self._loops.setdefault(asyncio.get_running_loop(), {})
-        entry = pools.get(key)
-        if entry is None:
-            entry = pools[key] = [key.build(), 0]
-        entry[1] += 1
-        return entry[0]  # type: ignore[no-any-return]
+        """A shard of the running loop's pool for ``key`` (built on first use); pair with :meth:`release`."""
+        shards = self._shards(key)
+        shard = min(shards, key=lambda entry: entry[1], default=None)
+        if shard is None or shard[1] >= POOL_SHARD_USERS:
+            shard = [key.build(), 0]
+            shards.append(shard)
+        shard[1] += 1
+        return shard[0]  # type: ignore[no-any-return]
 
-    async def release(self, key: PoolKey) -> None:
-        pools = self._loops.get(asyncio.get_running_loop(), {})
-        entry = pools.get(key)
-        if entry is None:
+    async def release(self, key: PoolKey, client: httpx.AsyncClient) -> None:
+        """Give back a shard taken with :meth:`acquire`; it closes with its last user."""
+        shards = self._shards(key)
+        shard = next((entry for entry in shards if entry[0] is client), None)
+        if shard is None:
             return
-        entry[1] -= 1
-        if entry[1] <= 0:
-            del pools[key]
-            await entry[0].aclose()
+        shard[1] -= 1
+        if shard[1] <= 0:
+            shards.remove(shard)
+            await client.aclose()
 
     def users(self, key: PoolKey) -> int:
         """Clients of the running loop using the pool of ``key`` now (0: no pool)."""
-        entry = self._loops.get(asyncio.get_running_loop(), {}).get(key)
-        return int(entry[1]) if entry else 0
+        return sum(int(entry[1]) for entry in self._shards(key))
+
+    def shards(self, key: PoolKey) -> int:
+        """Open shards of the pool of ``key`` in the running loop."""
+        return len(self._shards(key))
 
 
 POOLS = SharedPools()
@@ -167,8 +181,8 @@ class AsyncModelArtsClient(ClientCore):
     async def aclose(self) -> None:
         """Give the shared pool back (it closes when its last client does); the client can be used again."""
         if self._pool is not None:
-            self._pool = None
-            await POOLS.release(self._pool_key)
+            pool, self._pool = self._pool, None
+            await POOLS.release(self._pool_key, pool)
 
     def _was_sent(self, exc: Exception) -> bool:
         httpx = self._httpx

@@ -254,15 +254,6 @@ class ModelArtsCreateTrainingJobOperator(ModelArtsResourceOperator):
         return text
 
 
-def _summaries(value: Any) -> list[Mapping[str, Any]]:
-    """The training summaries in an upstream return value (one, or a list of them for a mapped task)."""
-    if isinstance(value, Mapping):
-        return [value]
-    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
-        return [v for v in value if isinstance(v, Mapping)]
-    return []
-
-
 def training_outputs(task: BaseOperator, context: Context, training_job_id: str,
                      get_job: Callable[[str], Mapping[str, Any]]) -> tuple[Any, list[dict[str, Any]]]:
     """The phase and the OBS outputs (``[{"name", "obs_url"}]``) of v2 training job ``training_job_id``.
@@ -275,17 +266,16 @@ def training_outputs(task: BaseOperator, context: Context, training_job_id: str,
     :param training_job_id: the job.
     :param get_job: ``(job id) -> job`` (one GET), the fallback.
     """
-    ti = context["ti"]
-    for upstream in task.get_flat_relatives(upstream=True):
-        if not isinstance(upstream, ModelArtsCreateTrainingJobOperator):
-            continue
-        for summary in _summaries(ti.xcom_pull(task_ids=upstream.task_id)):
-            if str(summary.get("training_job_id")) == training_job_id and "output_channels" in summary:
-                return summary.get("phase"), [dict(c) for c in summary["output_channels"]]
+    from airflow_provider_modelarts.operators.upstream import upstream_summary
+
+    summary = upstream_summary(task, context, (ModelArtsCreateTrainingJobOperator,), "training_job_id",
+                               training_job_id, "output_channels")
+    if summary is not None:
+        return summary.get("phase"), [dict(c) for c in summary["output_channels"]]
     from airflow_provider_modelarts.client.resources import summarize_training_v2
 
-    summary = summarize_training_v2(get_job(training_job_id))
-    return summary.get("phase"), summary["output_channels"]
+    fetched = summarize_training_v2(get_job(training_job_id))
+    return fetched.get("phase"), fetched["output_channels"]
 
 
 def pick_output(channels: Sequence[Mapping[str, Any]], name: str | None) -> str | None:

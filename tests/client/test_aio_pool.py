@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_modelarts.client.aio import POOLS, AsyncModelArtsClient, PoolKey
+from airflow_provider_modelarts.client.aio import POOL_SHARD_USERS, POOLS, AsyncModelArtsClient, PoolKey
 from airflow_provider_modelarts.client.api import datasets
 from airflow_provider_modelarts.client.auth import clear_token_cache
 from airflow_provider_modelarts.client.config import ClientSettings
@@ -38,6 +38,22 @@ def test_clients_with_the_same_settings_share_one_pool_that_closes_with_the_last
         await two.aclose()
         await other.aclose()
         assert POOLS.users(key) == 0 and pool.is_closed
+
+    asyncio.run(run())
+
+
+def test_a_pool_of_many_clients_is_sharded_and_every_shard_closes_with_its_last_client() -> None:
+    settings = ClientSettings(ak="a", sk="s", project_id="p", modelarts_endpoint="http://127.0.0.1:9")
+
+    async def run() -> None:
+        key = PoolKey.of(settings)
+        clients = [AsyncModelArtsClient(settings) for _ in range(POOL_SHARD_USERS + 1)]
+        pools = [c.http for c in clients]
+        assert len({id(p) for p in pools}) == 2 and POOLS.shards(key) == 2  # one full shard, one more
+        assert POOLS.users(key) == POOL_SHARD_USERS + 1
+        for client in clients:
+            await client.aclose()
+        assert POOLS.users(key) == 0 and POOLS.shards(key) == 0 and all(p.is_closed for p in pools)
 
     asyncio.run(run())
 
