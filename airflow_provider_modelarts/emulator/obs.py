@@ -4,7 +4,9 @@ esdk-obs-python talks to it with path-style v2/v4 signatures (an IP address as `
 moto accepts any credentials. Multipart parts down to 100 KiB work, as on real OBS, because
 ``S3_UPLOAD_PART_MIN_SIZE`` is set to 102400 before moto is first imported (an explicit environment value wins).
 
-moto keeps its buckets in process-wide memory: two stores in one process see the same buckets.
+moto keeps its buckets in process-wide memory: two stores in one process see the same buckets. OBS has one bucket
+namespace per account whatever the signature (``obs``, ``v2``, ``v4``) and the region a client signs for, so the
+server files every request under one moto account and partition (:func:`_one_namespace_s3_app`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,42 @@ DEFAULT_REGION = "cn-north-4"
 _MISSING = {"404", "NoSuchKey", "NoSuchBucket", "NotFound"}
 
 
+def _one_namespace_s3_app(service: str) -> Any:
+    """moto's S3 Flask app whose handlers all use one account and one partition.
+
+    moto picks the backend of an S3 request as ``s3_backends[account][partition(region)]``, the region taken from
+    a SigV4 credential scope, else ``us-east-1``. A v4 client signing for ``cn-north-4`` thus lands in ``aws-cn``
+    while an OBS or v2 signature (no region) lands in ``aws``: each saw its own buckets, and the ModelArts side
+    (which uses the store's v4 client) answered ``ModelArts.4311`` for a bucket made with esdk-obs's default
+    signature. The handlers here always use the default account's ``aws`` partition, whatever the region.
+    moto 5.2.5 internals: the app's view functions wrap the bound class methods of ``S3Response``, which are
+    rebound to a subclass (an unexpected route fails the start instead of splitting the namespace again).
+
+    :param service: the service the dispatcher asks for (always ``s3`` here).
+    """
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.moto_server.werkzeug_app import create_backend_app
+    from moto.s3.models import S3Backend, s3_backends
+    from moto.s3.responses import S3Response
+
+    class OneNamespaceS3Response(S3Response):  # type: ignore[misc]
+        def get_current_account(self) -> str:
+            return DEFAULT_ACCOUNT_ID
+
+        @property
+        def backend(self) -> S3Backend:
+            return s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+
+    app = create_backend_app(service)  # type: ignore[arg-type]
+    views: dict[str, Any] = app.view_functions
+    for name, view in views.items():
+        callback = getattr(view, "callback", None)
+        if callback is None or getattr(callback, "__self__", None) is not S3Response:
+            raise RuntimeError(f"moto's S3 route {name} is not an S3Response handler: moto changed, see obs.py")
+        view.callback = getattr(OneNamespaceS3Response, callback.__name__)
+    return app
+
+
 def _s3_only_server(base: type) -> type:
     """A ``ThreadedMotoServer`` that routes every request to S3.
 
@@ -28,7 +66,7 @@ def _s3_only_server(base: type) -> type:
     into five parts and is taken for a scope of some other service: about one request in a few hundred then
     failed with a 500. This endpoint is OBS and nothing else, so the guess is skipped (moto 5.2.5 internals).
     """
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     from werkzeug.serving import make_server
 
     class S3Dispatcher(DomainDispatcherApplication):
@@ -39,7 +77,7 @@ def _s3_only_server(base: type) -> type:
         def _server_entry(self) -> None:
             from moto.moto_server.threaded_moto_server import MotoRequestHandler
 
-            self._server = make_server(self._ip_address, self._port, S3Dispatcher(create_backend_app), True,
+            self._server = make_server(self._ip_address, self._port, S3Dispatcher(_one_namespace_s3_app), True,
                                        request_handler=MotoRequestHandler)
             self._server_ready_event.set()
             self._server.serve_forever()

@@ -33,11 +33,14 @@ from airflow.sdk.exceptions import AirflowException
 from airflow_provider_modelarts.client.config import ClientSettings, SettingsError
 from airflow_provider_modelarts.client.obs_paths import ObsLocation, is_obs_url, parse_obs_url, validate_bucket_name
 from airflow_provider_modelarts.hooks.connection import CONN_TYPE, DEFAULT_CONN_ID, settings_from_connection
+from airflow_provider_modelarts.hooks.obs_plan import plan_transfer
 
 MiB = 1024 * 1024
-DEFAULT_PART_SIZE = 16 * MiB
-DEFAULT_MULTIPART_THRESHOLD = 32 * MiB
-DEFAULT_TASK_NUM = 4
+#: Uploads above this size use a resumable multipart upload (parts and threads from the size: ``obs_plan``).
+DEFAULT_MULTIPART_THRESHOLD = 64 * MiB
+#: Downloads above this size use parallel ranged GETs; below, one streamed GET (faster in every measurement here:
+#: see docs/benchmarks.md, OBS section).
+DEFAULT_DOWNLOAD_THRESHOLD = 1024 * MiB
 DEFAULT_MAX_WORKERS = 8
 MAX_PAGE_SIZE = 1000
 _TMP_SUFFIX = ".obs-download"
@@ -124,10 +127,17 @@ class OBSHook(BaseHook):
 
     :param modelarts_conn_id: the ``modelarts`` connection (AK in ``login``, SK in ``password``, ``obs_endpoint``,
         ``region``, ``verify``, ``security_token`` in ``extra``).
-    :param part_size: multipart part size in bytes for large files (the SDK clamps it to 100 KiB .. 5 GiB).
-    :param multipart_threshold: files larger than this many bytes use the parallel multipart upload/download.
-    :param task_num: parallel parts of one multipart transfer.
+    :param part_size: multipart part size in bytes (clamped to OBS's 100 KiB .. 5 GiB and 10,000 parts); None
+        (default) chooses it from the file size (:func:`~airflow_provider_modelarts.hooks.obs_plan.plan_transfer`).
+    :param multipart_threshold: uploads larger than this many bytes use a resumable multipart upload: a killed
+        task's next try continues the same upload (see :mod:`~airflow_provider_modelarts.hooks.obs_resume`).
+    :param task_num: parallel parts of one multipart transfer; None (default) chooses it from the file size.
     :param max_workers: parallel files of a folder transfer.
+    :param download_threshold: downloads larger than this many bytes use parallel ranged GETs; None (default)
+        means :data:`DEFAULT_DOWNLOAD_THRESHOLD`.
+    :param upload_record_dir: the folder of multipart upload records (default: ``modelarts-obs-uploads`` in the
+        system temporary folder).
+    :param mask_secrets: register the AK/SK/token with Airflow's secret masker when the client is built.
     """
 
     conn_name_attr = "modelarts_conn_id"
@@ -139,21 +149,28 @@ class OBSHook(BaseHook):
         self,
         modelarts_conn_id: str = DEFAULT_CONN_ID,
         *,
-        part_size: int = DEFAULT_PART_SIZE,
+        part_size: int | None = None,
         multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD,
-        task_num: int = DEFAULT_TASK_NUM,
+        task_num: int | None = None,
         max_workers: int = DEFAULT_MAX_WORKERS,
+        download_threshold: int | None = None,
+        upload_record_dir: str | os.PathLike[str] | None = None,
         mask_secrets: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if part_size <= 0 or multipart_threshold < 0 or task_num < 1 or max_workers < 1:
-            raise ValueError("part_size must be > 0, multipart_threshold >= 0, task_num and max_workers >= 1.")
+        if (part_size is not None and part_size <= 0) or multipart_threshold < 0 or \
+                (task_num is not None and task_num < 1) or max_workers < 1 or \
+                (download_threshold is not None and download_threshold < 0):
+            raise ValueError("part_size must be > 0, multipart_threshold and download_threshold >= 0, task_num and "
+                             "max_workers >= 1 (None: chosen from the file size).")
         self.modelarts_conn_id = modelarts_conn_id
         self.part_size = part_size
         self.multipart_threshold = multipart_threshold
         self.task_num = task_num
         self.max_workers = max_workers
+        self.download_threshold = DEFAULT_DOWNLOAD_THRESHOLD if download_threshold is None else download_threshold
+        self.upload_record_dir = Path(upload_record_dir) if upload_record_dir is not None else None
         self.mask_secrets = mask_secrets
         self._settings: ClientSettings | None = None
         self._client: Any = None
@@ -209,6 +226,7 @@ class OBSHook(BaseHook):
                 ssl_verify=_ssl_verify(settings),
                 path_style=_is_local_host(server),
                 signature="obs",
+                long_conn_mode=True,  # keep-alive: a folder of small files reuses connections
                 max_retry_count=settings.max_retries,
                 timeout=max(settings.connect_timeout, settings.read_timeout),
             )
@@ -458,26 +476,34 @@ class OBSHook(BaseHook):
         return loc
 
     def _upload_object(self, path: Path, loc: ObsLocation) -> str:
-        """Upload one local file to one key: a single PUT, or a parallel multipart upload above the threshold."""
+        """Upload one local file to one key: a single PUT, or a resumable multipart upload above the threshold."""
         client = self.get_conn()
         size = path.stat().st_size
-        if size > self.multipart_threshold:
-            self._call("upload", loc, client.uploadFile, loc.bucket, loc.key, str(path),
-                       partSize=self.part_size, taskNum=self.task_num, enableCheckpoint=False)
+        plan = plan_transfer(size, self.multipart_threshold, self.part_size, self.task_num)
+        if plan.multipart:
+            from airflow_provider_modelarts.hooks.obs_resume import DEFAULT_RECORD_DIR, ResumableUpload
+
+            upload = ResumableUpload(client, lambda op, func, *a, **kw: self._call(op, loc, func, *a, **kw),
+                                     loc.bucket, loc.key, path, plan, self.upload_record_dir or DEFAULT_RECORD_DIR,
+                                     self.log)
+            outcome = upload.run()
+            self.log.debug("Multipart upload %s: %d part(s) of %d bytes, %d sent now", outcome.upload_id,
+                           outcome.parts, plan.part_size, outcome.parts_sent)
         else:
             self._call("upload", loc, client.putFile, loc.bucket, loc.key, str(path))
         self.log.debug("Uploaded %s (%d bytes) to %s", path, size, loc.url)
         return loc.url
 
     def _download_object(self, loc: ObsLocation, target: Path, size: int | None = None) -> str:
-        """Download one key to one local file (through a temporary file), multipart above the threshold."""
+        """Download one key to one local file (through a temporary file); ranged parts above the threshold."""
         if size is None:
             size = self._metadata(loc, "download")["size"]
         client = self.get_conn()
         target.parent.mkdir(parents=True, exist_ok=True)
-        if size > self.multipart_threshold:
+        plan = plan_transfer(size, self.download_threshold, self.part_size, self.task_num)
+        if plan.multipart:
             self._call("download", loc, client.downloadFile, loc.bucket, loc.key, downloadFile=str(target),
-                       partSize=self.part_size, taskNum=self.task_num, enableCheckpoint=False)
+                       partSize=plan.part_size, taskNum=plan.threads, enableCheckpoint=False)
         else:
             tmp = target.with_name(target.name + _TMP_SUFFIX)
             try:

@@ -19,7 +19,7 @@ class _OBSTransferOperator(BaseOperator):
     :param keep_last_dir: for folders, recreate the source folder's own name under ``dst`` (default True).
     :param modelarts_conn_id: the ``modelarts`` connection.
     :param hook_params: extra :class:`OBSHook` arguments (``part_size``, ``multipart_threshold``, ``task_num``,
-        ``max_workers``).
+        ``max_workers``, ``download_threshold``, ``upload_record_dir``).
     """
 
     template_fields: Sequence[str] = ("src", "dst")
