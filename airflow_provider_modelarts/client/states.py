@@ -132,6 +132,38 @@ class NewestEntryTable(StateTable):
         return super().error_of(self.newest(resource))
 
 
+@dataclass(frozen=True)
+class AllEntriesReadyTable(StateTable):
+    """A state table whose success also needs every entry of a list in the resource to be ready.
+
+    Used for a deployed service: ``status`` ``running`` says the service is up, while each ``config[]`` entry's
+    ``status`` says whether that model's instances are (SDK reference 表 11-11: ``ready`` all instances up,
+    ``concerning`` some, ``notReady`` none). Until every entry that carries a status is ready, a success status
+    reads as :data:`INSTANCES_NOT_READY` (polled on). Entries without a status (a batch config, 表 11-12) count
+    as ready.
+
+    :param list_key: the key of the list.
+    :param entry_key: the status key of an entry.
+    :param entry_ready: the entry values that mean ready.
+    """
+
+    list_key: str = "config"
+    entry_key: str = "status"
+    entry_ready: frozenset[Any] = frozenset({"ready"})
+
+    def status_of(self, resource: Mapping[str, Any] | None) -> Any:
+        status = super().status_of(resource)
+        if status not in self.success or not isinstance(resource, Mapping):
+            return status
+        entries = [e for e in resource.get(self.list_key) or [] if isinstance(e, Mapping) and self.entry_key in e]
+        if any(e[self.entry_key] not in self.entry_ready for e in entries):
+            return INSTANCES_NOT_READY
+        return status
+
+
+#: The status a deployed service reads as while some ``config[]`` instances are not ready yet.
+INSTANCES_NOT_READY = "running (config instances not ready)"
+
 #: Service statuses that are on the way somewhere (polled on).
 _SERVICE_MOVING = frozenset({"deploying", "pending", "waiting", "stopping", "deleting"})
 
@@ -174,13 +206,14 @@ TABLES: dict[str, StateTable] = {
                    meanings={0: "starting", 1: "running", 2: "accepting", 3: "accepted", 4: "rejected",
                              5: "synchronizing the acceptance result", 6: "created", 7: "acceptance sampling"}),
         StateTable("model", ("model_status",), running=frozenset({"publishing", "building"}),
-                   success=frozenset({"published"}), failure=frozenset({"failed", "building_failed"}),
-                   error_paths=(("error_msg",), ("health", "error_msg"))),
-        # Deploy waits for running (real-time, edge) or finished (batch); concerning is degraded, not done.
-        StateTable("service", ("status",),
-                   running=frozenset({"deploying", "concerning", "pending", "waiting", "stopping", "deleting"}),
-                   success=frozenset({"running", "finished"}), failure=frozenset({"failed"}),
-                   stopped=frozenset({"stopped"}), error_paths=(("error_msg",),)),
+                   success=frozenset({"published"}), failure=frozenset({"failed", "building_failed"})),
+        # Deploy waits for running (real-time, edge) with every config[] instance ready, or finished (batch);
+        # concerning is degraded, not done (REST §4.5, SDK reference 表 11-10/11-11).
+        AllEntriesReadyTable("service", ("status",),
+                             running=frozenset({"deploying", "concerning", "pending", "waiting", "stopping",
+                                                "deleting", INSTANCES_NOT_READY}),
+                             success=frozenset({"running", "finished"}), failure=frozenset({"failed"}),
+                             stopped=frozenset({"stopped"}), error_paths=(("error_msg",),)),
         # A batch service runs its input and ends finished: running is progress, not success.
         StateTable("batch_service", ("status",), running=_SERVICE_MOVING | {"running", "concerning"},
                    success=frozenset({"finished"}), failure=frozenset({"failed"}), stopped=frozenset({"stopped"}),
@@ -188,7 +221,7 @@ TABLES: dict[str, StateTable] = {
         # A config update of a live service, read from its update logs (newest entry's result).
         NewestEntryTable("service_update", ("result",), running=frozenset({"RUNNING", "PENDING"}),
                          success=frozenset({"SUCCESS"}), failure=frozenset({"FAIL"}),
-                         error_paths=(("error_msg",), ("result_detail",)),
+                         error_paths=(("result_detail",),),
                          meanings={"PENDING": "no update-log entry yet", "FAIL": "the update failed"}),
     )
 }

@@ -97,6 +97,8 @@ class ModelArtsResourceOperator(BaseOperator):
         self.stream_logs = stream_logs
         self.poll_error_budget = poll_error_budget
         self.remote_ids: dict[str, Any] | None = None
+        #: the epoch-seconds deadline of the current wait (``max_wait``), kept across a deferral
+        self.wait_deadline: float | None = None
 
     @cached_property
     def hook(self) -> ModelArtsHook:
@@ -203,10 +205,11 @@ class ModelArtsResourceOperator(BaseOperator):
             return dict(ids)
         return self.wait(context, ids)
 
-    def _waiter(self, ids: Mapping[str, Any], deadline: float | None, log_cursor: int = 0) -> Any:
+    def _waiter(self, ids: Mapping[str, Any], deadline: float | None, log_cursor: int = 0,
+                kind: str | None = None) -> Any:
         from airflow_provider_modelarts.client.waiter import Waiter
 
-        return Waiter(self.resource_kind, ids, poll_interval=self.poll_interval, deadline=deadline,
+        return Waiter(kind or self.resource_kind, ids, poll_interval=self.poll_interval, deadline=deadline,
                       expect_stop=self.expect_stop, stream_logs=self.stream_logs, log_cursor=log_cursor,
                       error_budget=self.poll_error_budget, emit=self.log.info)
 
@@ -215,26 +218,41 @@ class ModelArtsResourceOperator(BaseOperator):
         from airflow_provider_modelarts.client.waiter import poll_once, wait_sync
 
         deadline = time.time() + self.max_wait if self.max_wait else None
+        self.wait_deadline = deadline
         waiter = self._waiter(ids, deadline)
         if not self.deferrable:
             return self.complete(context, wait_sync(self.hook.client, waiter))
         outcome, _, _ = poll_once(self.hook.client, waiter)
         if outcome is not None:
             return self.complete(context, outcome)
+        self.defer_wait(waiter)
+
+    def defer_wait(self, waiter: Any, *, method_name: str = "execute_complete",
+                   kwargs: Mapping[str, Any] | None = None) -> None:
+        """Hand ``waiter``'s wait to the trigger; ``method_name`` resumes with the event, the wait's deadline and
+        ``kwargs`` (so a follow-up wait after the resume keeps the same ``max_wait``).
+
+        :param waiter: the wait to continue (kind, ids, deadline, log cursor).
+        :param method_name: the method the task resumes in.
+        :param kwargs: more JSON-able keyword arguments for that method.
+        """
         from airflow_provider_modelarts.triggers.modelarts import ModelArtsResourceTrigger
 
         self.defer(
             trigger=ModelArtsResourceTrigger(
-                kind=self.resource_kind, ids=dict(waiter.ids), modelarts_conn_id=self.modelarts_conn_id,
-                poll_interval=self.poll_interval, deadline=deadline, expect_stop=self.expect_stop,
+                kind=waiter.kind, ids=dict(waiter.ids), modelarts_conn_id=self.modelarts_conn_id,
+                poll_interval=self.poll_interval, deadline=waiter.deadline, expect_stop=waiter.expect_stop,
                 stream_logs=self.stream_logs, log_cursor=waiter.log_cursor, error_budget=self.poll_error_budget),
-            method_name="execute_complete",
+            method_name=method_name,
+            kwargs={"deadline": waiter.deadline, **(kwargs or {})},
         )
 
-    def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> Any:
-        """Resume after the trigger: only the event is used."""
+    def execute_complete(self, context: Context, event: dict[str, Any] | None = None,
+                         deadline: float | None = None) -> Any:
+        """Resume after the trigger: only the event (and the wait's deadline) is used."""
         from airflow_provider_modelarts.client.waiter import WaitOutcome
 
+        self.wait_deadline = deadline
         if not event:
             raise AirflowException("The ModelArts trigger sent no event.")
         if event.get("status") == "error":

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
-from airflow.sdk.exceptions import AirflowException, AirflowFailException
+from airflow.sdk.exceptions import AirflowException, AirflowFailException, TaskDeferred
 
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 from airflow_provider_modelarts.links.models import ModelArtsServiceLink
@@ -48,6 +48,39 @@ def _coerce_config(cfg: Any) -> Any:
         if isinstance(out.get(key), str) and out[key].startswith("obs://"):
             out[key] = to_v1_obs_path(out[key])
     return out
+
+
+def schedule_items(schedule: Any) -> tuple[Any, list[str]]:
+    """The ``schedule`` argument in its wire form, and the problems of the SDK spelling.
+
+    The SDK reference (表 11-9) names the scheduling type ``op_type``; the API (OTC deploying_services Table 4,
+    updating_service_configurations Table 4) names it ``type``. Both are accepted and sent as ``type``; a
+    mapping is taken as a one-item list.
+
+    :param schedule: ``None``, one mapping or a list of mappings.
+    """
+    if schedule in (None, "", [], {}):
+        return schedule, []
+    items = [schedule] if isinstance(schedule, Mapping) else schedule
+    if not isinstance(items, list):
+        return schedule, []
+    out: list[Any] = []
+    problems: list[str] = []
+    for n, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            out.append(item)
+            continue
+        entry = dict(item)
+        if "op_type" in entry:
+            op_type = entry.pop("op_type")
+            if entry.get("type", op_type) != op_type:
+                problems.append(f"- schedule[{n}]: op_type {op_type!r} and type {entry['type']!r} differ (fix: give "
+                                "one of them, stop)")
+            entry.setdefault("type", op_type)
+        if isinstance(entry.get("duration"), str) and entry["duration"].isdigit():
+            entry["duration"] = int(entry["duration"])
+        out.append(entry)
+    return out, problems
 
 
 def config_problems(configs: Sequence[Mapping[str, Any]], infer_type: str | None, *, max_instances: int,
@@ -103,16 +136,13 @@ def build_service_body(args: Mapping[str, Any], service_spec: Mapping[str, Any] 
     values = deep_merge(values, service_spec or {})
     values.setdefault("service_name", name)
     values.setdefault("infer_type", "real-time")
-    if isinstance(values.get("schedule"), Mapping):
-        values["schedule"] = [values["schedule"]]
+    problems: list[str] = []
+    if "schedule" in values:
+        values["schedule"], problems = schedule_items(values["schedule"])
     if isinstance(values.get("config"), Mapping):
         values["config"] = [values["config"]]
     if isinstance(values.get("config"), list):
         values["config"] = [_coerce_config(c) for c in values["config"]]
-    for item in values.get("schedule") or []:
-        if isinstance(item, dict) and isinstance(item.get("duration"), str) and item["duration"].isdigit():
-            item["duration"] = int(item["duration"])
-    problems: list[str] = []
     try:
         validate(values, "service_deploy", what="service arguments")
     except SpecError as exc:
@@ -167,10 +197,13 @@ def update_body(configs: Any, model_id: str | None, status: str | None, descript
         raise SpecError("Invalid service update arguments:\n" + "\n".join(problems))
     if status:
         body["status"] = status
+    schedule, schedule_problems = schedule_items(schedule)
+    if schedule_problems:
+        raise SpecError("Invalid service update arguments:\n" + "\n".join(schedule_problems))
     if description is not None:
         body["description"] = description
     if schedule:
-        body["schedule"] = [schedule] if isinstance(schedule, Mapping) else schedule
+        body["schedule"] = schedule
     return body
 
 
@@ -210,7 +243,8 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
     ``mapping_rule`` (required for csv); edge adds ``nodes``), or the one-model shorthand ``model_id`` +
     ``specification`` + ``instance_count`` (+ ``envs``; weight 100); ``description``; ``vpc_id`` with
     ``subnet_network_id`` and ``security_group_id``; ``cluster_id``, ``pool_name``; ``schedule``
-    (``{type: stop, time_unit: DAYS|HOURS|MINUTES, duration}``, real-time only); ``workspace_id``;
+    (``{type: stop, time_unit: DAYS|HOURS|MINUTES, duration}``, real-time only; the SDK reference's ``op_type``
+    is accepted for ``type``); ``workspace_id``;
     ``service_spec``: a raw body merged over them.
 
     :param max_instance_count: the per-config instance limit checked before the request (default 5, the SDK
@@ -399,12 +433,15 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
         from airflow_provider_modelarts.client.states import FAILURE
 
         if outcome.kind == "service_update" and outcome.state == FAILURE and self.rollback_on_failure:
-            raise AirflowException(self.failure_message(outcome) + "\n" + self.rollback(context))
+            raise AirflowException(self.failure_message(outcome) + "\n" + self.rollback(context, outcome))
         return super().complete(context, outcome)
 
-    def rollback(self, context: Context) -> str:
-        """Put the previous config back and wait for that update; a sentence saying how it went."""
-        from airflow_provider_modelarts.client.states import SUCCESS
+    def rollback(self, context: Context, outcome: WaitOutcome) -> str:
+        """Put the previous config back and wait for that update (within the same ``max_wait``); a sentence
+        saying how it went. In deferrable mode the wait is deferred and :meth:`rollback_complete` fails the task.
+
+        :param outcome: the failed update (its message is carried across a deferral).
+        """
         from airflow_provider_modelarts.client.waiter import wait_sync
 
         previous = self.previous_config or context["ti"].xcom_pull(task_ids=self.task_id, key="previous_config")
@@ -413,31 +450,57 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
         self.log.warning("The update failed: rolling service %s back to %s", self.service_id, previous)
         try:
             ids = self._put_config(list(previous), {})
-            result = wait_sync(self.hook.client, self._waiter(ids, None))
+            waiter = self._waiter(ids, self.wait_deadline)
+            if self.deferrable:
+                self.defer_wait(waiter, method_name="rollback_complete",
+                                kwargs={"failure": self.failure_message(outcome), "previous": list(previous)})
+            result = wait_sync(self.hook.client, waiter)
+        except TaskDeferred:
+            raise
         except Exception as exc:
             return f"Rollback to the previous config FAILED: {exc}"
+        return self.rollback_result(result, previous)
+
+    @staticmethod
+    def rollback_result(result: WaitOutcome, previous: Sequence[Mapping[str, Any]]) -> str:
+        """The sentence saying how the wait for the rollback's update ended."""
+        from airflow_provider_modelarts.client.states import SUCCESS
+
         if result.state != SUCCESS:
             return f"Rollback to the previous config FAILED: {result.message}"
-        return f"Rolled back to the previous config {previous} (update log {result.status})."
+        return f"Rolled back to the previous config {list(previous)} (update log {result.status})."
+
+    def rollback_complete(self, context: Context, event: dict[str, Any] | None = None,
+                          deadline: float | None = None, failure: str = "",
+                          previous: list[dict[str, Any]] | None = None) -> Any:
+        """Resume after a deferred rollback: fail the task with the update's failure and the rollback's result."""
+        from airflow_provider_modelarts.client.waiter import WaitOutcome
+
+        if not event or event.get("status") == "error":
+            sentence = f"Rollback to the previous config FAILED: {(event or {}).get('message', 'no trigger event')}"
+        else:
+            sentence = self.rollback_result(WaitOutcome.from_event(event), previous or [])
+        raise AirflowException(failure + "\n" + sentence)
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
-        """After the update log says SUCCESS (or the start/stop is done): the service, waited until running."""
+        """After the update log says SUCCESS (or the start/stop is done): the service, waited until running.
+
+        The follow-up wait keeps the update's deadline (``max_wait``) and, in deferrable mode, is deferred too (the
+        task resumes in :meth:`execute_complete` with a ``service`` outcome), so no worker slot is held.
+        """
         from airflow_provider_modelarts.client.resources import summarize_service
-        from airflow_provider_modelarts.client.states import SUCCESS, classify
-        from airflow_provider_modelarts.client.waiter import Waiter, wait_sync
+        from airflow_provider_modelarts.client.states import classify
+        from airflow_provider_modelarts.client.waiter import wait_sync
 
         if outcome.kind != "service_update":
             summary = dict(outcome.summary)
         else:
             service = self.hook.get_service(self.service_id)
             if not classify("service", service).done:
-                waiter = Waiter("service", {"service_id": self.service_id}, poll_interval=self.poll_interval,
-                                emit=self.log.info)
-                done = wait_sync(self.hook.client, waiter)
-                if done.state != SUCCESS:
-                    raise AirflowException(f"Service {self.service_id} ended {done.state} after the update: "
-                                           f"{done.message}")
-                service = done.resource or service
+                waiter = self._waiter({"service_id": self.service_id}, self.wait_deadline, kind="service")
+                if self.deferrable:
+                    self.defer_wait(waiter)
+                return self.complete(context, wait_sync(self.hook.client, waiter))
             summary = summarize_service(service)
         if summary.get("access_address"):
             context["ti"].xcom_push(key="access_address", value=summary["access_address"])

@@ -148,3 +148,17 @@ def test_a_waiter_and_a_sensor_take_the_overrides() -> None:
     with pytest.raises(ValueError, match="both success_statuses and failure_statuses"):
         ModelArtsExportTaskSensor(task_id="s2", dataset_id="d", export_task_id="t", success_statuses=["X"],
                                   failure_statuses=["X"])
+
+
+@pytest.mark.parametrize(("configs", "state"), [
+    ([{"status": "ready"}, {"status": "ready"}], SUCCESS),
+    ([{"status": "ready"}, {"status": "notReady"}], RUNNING),
+    ([{"status": "concerning"}], RUNNING),
+    ([{"model_id": "batch config: no instance status"}], SUCCESS),
+    ([], SUCCESS),
+])
+def test_a_running_service_is_done_only_when_every_config_instance_is_ready(configs, state) -> None:
+    """SDK reference 表 11-11: config[].status ready | concerning | notReady."""
+    verdict = classify("service", {"status": "running", "config": configs})
+    assert verdict.state == state, verdict
+    assert classify("service", {"status": "failed", "config": [{"status": "notReady"}]}).state == FAILURE

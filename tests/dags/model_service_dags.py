@@ -105,6 +105,13 @@ with dag("ms_failures") as ms_failures:
                   "req_uri": "/", "mapping_type": "file"}], **FAST)
     ok >> [deploy_fail, deploy_batch]
 
+# ---- lost replies: the test drops the reply of the model create and of the service create ------------------------
+with dag("ms_reply_drop") as ms_reply_drop:
+    imported = ModelArtsImportModelOperator(task_id="import", model_version="1.0.0", model_type="PyTorch",
+                                            source_location=MODEL_DIR, **FAST)
+    imported >> ModelArtsDeployServiceOperator(task_id="deploy", model_id=xcom("import", "model_id"),
+                                               specification=SPEC, **FAST)
+
 # ---- malformed configurations: every task fails before any request -----------------------------------------------
 with dag("ms_bad_config") as ms_bad_config:
     def rt(model_id: str, weight, count=1) -> dict:

@@ -95,13 +95,33 @@ def test_failure_states_end_the_task_with_the_remote_error(_airflow: EmulatorHan
     assert ti_states(dr) == {"import_fail": "failed", "import_build_fail": "failed", "import_ok": "success",
                              "deploy_fail": "failed", "deploy_batch": "success"}, dr.output[-5000:]
     text = dr.output
-    assert "ended failure: model status failed: Failed to publish model: the model package is invalid." in text
-    assert "model status building_failed: Failed to build the model image: dependency installation failed." in text
+    # no source documents a failure cause on a model (OTC model detail Table 3): the status is what is known
+    assert "ended failure: model status failed" in text
+    assert "ended failure: model status building_failed" in text
     assert "service status failed: Failed to deploy the service: the model instance failed to start" in text
     assert "Abnormal events: deploy service failed" in text
     batch = xcom(dr, "deploy_batch")
     assert batch["status"] == "finished" and batch["infer_type"] == "batch"
     assert emulator.emu.obs.exists(BUCKET, "ms-tests/batch-out/a.txt_result.txt")
+
+
+def test_lost_create_replies_end_with_one_model_and_one_service(_airflow: EmulatorHandle) -> None:
+    """drop_reply on models.create and services.create: each is applied once, reattached by name, not re-sent."""
+    emulator = _airflow
+    emulator.set_faults({"kinds": ["models.create", "services.create"], "sequence": ["drop_reply", "drop_reply"]})
+    dr = run_dag("ms_reply_drop")
+    emulator.admin("DELETE", "faults")
+    assert ti_states(dr) == {"import": "success", "deploy": "success"}, dr.output[-5000:]
+    creates = [(e["kind"], e["fault"]) for e in emulator.requests() if e["kind"] in ("models.create",
+                                                                                      "services.create")]
+    assert creates == [("models.create", "drop_reply"), ("services.create", "drop_reply")]
+    model_id, service_id = xcom(dr, "import", "model_id"), xcom(dr, "deploy", "service_id")
+    name = v1(emulator, "GET", f"/models/{model_id}").json()["model_name"]
+    listed = v1(emulator, "GET", f"/models?model_name={name}&exact_match=true").json()["models"]
+    assert [m["model_id"] for m in listed] == [model_id]
+    service = v1(emulator, "GET", f"/services/{service_id}").json()
+    named = v1(emulator, "GET", f"/services?service_name={service['service_name']}").json()["services"]
+    assert [s["service_id"] for s in named] == [service_id] and service["status"] == "running"
 
 
 def test_malformed_configs_fail_before_any_request(_airflow: EmulatorHandle) -> None:

@@ -20,12 +20,14 @@ Choices where the sources are silent or disagree:
 * A model used by a service (any config of a service of the project, including an update being deployed)
   is not deleted: it lands in ``delete_failed_list`` with ``ModelArts.3009`` (the code of the documented
   example). ``cascade=true`` also deletes the other versions of the same name, at most 20 models in total.
-* The detail of a ``failed`` / ``building_failed`` model carries ``error_msg`` (the reference names no field
-  for the failure cause; this is the emulator's choice, the same name services use).
+* The detail of a ``failed`` / ``building_failed`` model names no cause: no source has a field for it (the
+  documented answer tables are in :mod:`..contract.models_services`).
+* ``description``: at most 100 characters without ``! < > = & "`` (SDK reference 表 10-9); ``dependencies[]``
+  ``installer`` is ``pip`` only (SDK reference 表 10-11, OTC model detail Table 6).
 
 Status (``model_status``): ``publishing`` for 3 emulated seconds, then ``published``. Scripted outcomes
 (kind ``model``, matched against ``model_name``; a request trigger ``[emulator:<word>]`` in ``description`` wins):
-``success``; ``fail`` (publishing -> ``failed`` with ``error_msg``); ``building_failed`` (publishing ->
+``success``; ``fail`` (publishing -> ``failed``); ``building_failed`` (publishing ->
 building -> ``building_failed``); ``stuck`` (publishing for ever); ``slow`` (publishing for 30 s).
 """
 
@@ -57,7 +59,8 @@ MAX_CASCADE = 20
 NAME_RE = re.compile(r"^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9_\-\u4e00-\u9fa5]{0,63}$")
 VERSION_RE = re.compile(r"^(0|[1-9]\d?)\.(0|[1-9]\d?)\.(0|[1-9]\d?)$")
 TRIGGER_RE = re.compile(r"\[emulator:([A-Za-z0-9_:\-]+)\]")
-MODEL_DESC_FORBIDDEN = '!<>=&"\''
+#: SDK reference 表 10-9: "不能包含特殊字符!<>=&，”" (the comma separates the list; the quote is ")
+MODEL_DESC_FORBIDDEN = '!<>=&"'
 
 
 # ---- helpers shared with services.py -------------------------------------------------------------------------
@@ -200,8 +203,8 @@ def _list_of_dicts(body: dict[str, Any], field: str) -> list[dict[str, Any]]:
 
 def _check_dependencies(body: dict[str, Any]) -> None:
     for dep in _list_of_dicts(body, "dependencies"):
-        installer = dep.get("installer", "pip")
-        if installer not in ("pip", "conda", "yum", "apt-get"):
+        installer = dep.get("installer")
+        if installer != "pip":  # SDK reference 表 10-11 "当前只支持 pip"; OTC model detail Table 6
             raise bad_request(f"Invalid parameter dependencies.installer: {installer!r}; only pip is supported.")
         packages = dep.get("packages")
         if not isinstance(packages, list) or not all(isinstance(p, dict) for p in packages):
@@ -343,8 +346,6 @@ def render(emu: Emulator, model: dict[str, Any], *, detail: bool) -> dict[str, A
     status = model_status(emu, model)
     out = public(model)
     out["model_status"] = status
-    if status in ("failed", "building_failed") and model["_error"]:
-        out["error_msg"] = model["_error"]
     if not detail:
         return {k: out[k] for k in LIST_FIELDS if k in out}
     return out

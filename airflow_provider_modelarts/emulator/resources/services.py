@@ -47,7 +47,13 @@ Update (PUT), following the SDK reference §11.8 constraints exactly; every reje
 Scripted outcomes (kind ``service``, matched against ``service_name``; a ``[emulator:<word>]`` trigger in
 ``description`` wins): ``success``; ``fail`` (deploy ends ``failed`` with ``error_msg``); ``concerning`` (deploy
 ends ``concerning``, config status ``concerning``); ``stuck`` (``deploying`` for ever); ``slow`` (50 s
-deploying); ``update_fail`` (deploys fine, the next config update fails). A rule taken at update time with
+deploying); ``update_fail`` (deploys fine, the next config update fails); ``warming`` (the service turns
+``running`` but its model instances stay ``notReady`` for another 5 s, as a rolling start does).
+
+Answers carry only the documented fields (:mod:`..contract.models_services`): a real-time or edge config's
+``status`` is the model-instance value ``ready`` | ``concerning`` | ``notReady`` (SDK reference 表 11-11); a
+batch config has none (表 11-12) and carries ``start_time``/``finished_time`` in the detail (OTC
+obtaining_service_details Table 4), which the list shows at the top level (obtaining_services Table 5). A rule taken at update time with
 ``fail``/``update_fail`` makes that update fail; at start time ``fail`` makes the start fail.
 Deletion is immediate (no emulated ``deleting`` phase).
 """
@@ -280,6 +286,7 @@ def _start_deploy(emu: Emulator, svc: dict[str, Any], outcome: str, configs: lis
     svc["_batch_done"] = False
     svc["_fail_next_update"] = outcome == "update_fail"
     ends = now + steps[0][1] if final is not None else None
+    svc["_ready_at"] = now + steps[0][1] + (DEPLOY_SECONDS if outcome == "warming" else 0.0)
     _event(svc, now, "start to deploy service")
     _event(svc, now + steps[0][1] / 2, f"[{_config_names(configs)}] starting model")
     if final == "failed":
@@ -302,6 +309,7 @@ def _start_update(emu: Emulator, svc: dict[str, Any], configs: list[dict[str, An
         steps = steps[:1]
     svc["_lifecycle"].switch(now, steps, final)
     ends = now + steps[0][1] if final is not None else None
+    svc["_ready_at"] = now + steps[0][1]
     svc["_pending"] = {"config": configs, "ends": ends, "ok": not failing}
     _event(svc, now, "start to update service")
     if failing:
@@ -356,9 +364,22 @@ def _log_config(cfg: dict[str, Any]) -> dict[str, Any]:
     return {k: cfg[k] for k in keys if k in cfg}
 
 
-def _render_config(cfg: dict[str, Any], status: str) -> dict[str, Any]:
-    out = {k: v for k, v in cfg.items() if k not in ("affinity",)}
-    out["status"] = {"running": "ready", "finished": "ready", "concerning": "concerning"}.get(status, "notReady")
+def _instance_status(svc: dict[str, Any], status: str, now: float) -> str:
+    """The model-instance status of a real-time/edge config (SDK reference 表 11-11)."""
+    if status == "concerning":
+        return "concerning"
+    if status == "running" and now >= svc.get("_ready_at", 0.0):
+        return "ready"
+    return "notReady"
+
+
+def _render_config(svc: dict[str, Any], cfg: dict[str, Any], status: str, now: float,
+                   batch_times: dict[str, int]) -> dict[str, Any]:
+    out = dict(cfg)
+    if svc["infer_type"] == "batch":
+        out.update(batch_times)
+    else:
+        out["status"] = _instance_status(svc, status, now)
     out["scaling"] = False
     out["support_debug"] = False
     return out
@@ -390,11 +411,11 @@ def render(emu: Emulator, svc: dict[str, Any], *, detail: bool) -> dict[str, Any
         out["access_address"] = f"{emu.base_url}/v1/infers/{svc['service_id']}"
     if svc.get("schedule") and status == "running" and lc.final == "stopped":
         out["due_time"] = ms(start + duration)
-    if svc["infer_type"] == "batch":
-        out.update(_batch_times(lc, status))
-    out["config"] = [_render_config(c, status) for c in effective_config(svc)]
+    batch_times = _batch_times(lc, status) if svc["infer_type"] == "batch" else {}
     if not detail:
+        out.update(batch_times)
         return {k: out[k] for k in LIST_FIELDS if k in out}
+    out["config"] = [_render_config(svc, c, status, now, batch_times) for c in effective_config(svc)]
     return out
 
 
