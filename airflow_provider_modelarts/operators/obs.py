@@ -22,7 +22,7 @@ class _OBSTransferOperator(BaseOperator):
         ``max_workers``, ``download_threshold``, ``upload_record_dir``).
     """
 
-    template_fields: Sequence[str] = ("src", "dst")
+    template_fields: Sequence[str] = ("src", "dst", "modelarts_conn_id")
     ui_color = "#c9e4f6"
     _obs_side = "dst"
 

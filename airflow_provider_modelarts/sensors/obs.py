@@ -26,7 +26,7 @@ class OBSKeySensor(BaseSensorOperator):
     :param poke_interval: seconds between checks (also the trigger's polling interval).
     """
 
-    template_fields: Sequence[str] = ("obs_url",)
+    template_fields: Sequence[str] = ("obs_url", "modelarts_conn_id")
     ui_color = "#c9e4f6"
 
     def __init__(

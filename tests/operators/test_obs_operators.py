@@ -95,8 +95,21 @@ def test_transfer_operators_round_trip(bucket: str, tmp_path: Path) -> None:
                                        dst=str(tmp_path / "single.txt"))
     assert one.execute(context={}) == [str(tmp_path / "single.txt")]
     assert (tmp_path / "single.txt").read_bytes() == b"a"
-    assert LocalFilesystemToOBSOperator.template_fields == ("src", "dst")
-    assert OBSToLocalFilesystemOperator.template_fields == ("src", "dst")
+    assert LocalFilesystemToOBSOperator.template_fields == ("src", "dst", "modelarts_conn_id")
+    assert OBSToLocalFilesystemOperator.template_fields == ("src", "dst", "modelarts_conn_id")
+
+
+def test_the_connection_id_is_templated_on_the_transfers_and_the_sensor(tmp_path: Path) -> None:
+    """Issue 13: ``modelarts_conn_id`` renders like the ModelArts operators' (e.g. a connection per environment)."""
+    context = {"params": {"env": "staging"}}
+    up = LocalFilesystemToOBSOperator(task_id="up_t", src=str(tmp_path), dst="obs://b/k/",
+                                      modelarts_conn_id="modelarts_{{ params.env }}")
+    down = OBSToLocalFilesystemOperator(task_id="down_t", src="obs://b/k/", dst=str(tmp_path),
+                                        modelarts_conn_id="modelarts_{{ params.env }}")
+    sensor = OBSKeySensor(task_id="s_t", obs_url="obs://b/k", modelarts_conn_id="modelarts_{{ params.env }}")
+    for task in (up, down, sensor):
+        task.render_template_fields(context)  # type: ignore[arg-type]
+        assert task.modelarts_conn_id == "modelarts_staging", task.task_id
 
 
 def test_transfer_operators_check_sides_before_any_call(tmp_path: Path) -> None:
