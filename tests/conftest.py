@@ -44,3 +44,15 @@ def modelarts_conn(emulator, monkeypatch) -> Iterator:
     """``modelarts_default`` points at the emulator (AK/SK); yields the emulator handle."""
     monkeypatch.setenv("AIRFLOW_CONN_MODELARTS_DEFAULT", emulator.airflow_connection_json())
     yield emulator
+
+
+@pytest.fixture
+def modelarts_airflow(airflow_db, modelarts_conn) -> Iterator:
+    """Airflow against the session's emulator, as every DAG-running test module wants it: the migrated DB,
+    ``modelarts_default`` at the emulator and an empty IAM token cache (no token leaks from one test into the
+    next). Modules take it with ``pytestmark = pytest.mark.usefixtures("modelarts_airflow")``; yields the
+    emulator handle."""
+    from airflow_provider_modelarts.client.auth import clear_token_cache
+
+    clear_token_cache()
+    yield modelarts_conn

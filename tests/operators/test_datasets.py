@@ -19,11 +19,10 @@ FILES = {"cat/1.jpg": b"c1", "cat/2.jpg": b"c2", "cat/3.JPG": b"c3", "dog/1.jpg"
 
 
 @pytest.fixture(autouse=True)
-def _airflow(airflow_db, modelarts_conn):
-    from airflow_provider_modelarts.client.auth import clear_token_cache
+def _source_files(modelarts_airflow):
+    """The sample files every dataset test imports from, in the emulator's OBS."""
     from airflow_provider_modelarts.hooks.obs import OBSHook
 
-    clear_token_cache()
     hook = OBSHook()
     for rel, data in FILES.items():
         hook.write_bytes(DATA + rel, data)

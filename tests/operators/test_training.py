@@ -12,13 +12,7 @@ import pytest
 
 from tests.airflow_run import kill_when, latest_run_id, run_dag, run_same_run, same_run_command, ti_states, xcom
 
-
-@pytest.fixture(autouse=True)
-def _airflow(airflow_db, modelarts_conn):
-    from airflow_provider_modelarts.client.auth import clear_token_cache
-
-    clear_token_cache()
-    yield
+pytestmark = pytest.mark.usefixtures("modelarts_airflow")
 
 
 def _job(emulator, job_id: str) -> dict:

@@ -15,12 +15,7 @@ DAG_FILE = Path(__file__).resolve().parents[1] / "dags" / "training_v1_dags.py"
 FAILURE_CODES = (3, 5, 6, 11, 13, 14, 16, 17, 21, 22)
 
 
-@pytest.fixture(autouse=True)
-def _airflow(airflow_db, modelarts_conn):
-    from airflow_provider_modelarts.client.auth import clear_token_cache
-
-    clear_token_cache()
-    yield
+pytestmark = pytest.mark.usefixtures("modelarts_airflow")
 
 
 @pytest.fixture

@@ -9,11 +9,9 @@ from tests.reliability.helpers import PRODUCED
 
 
 @pytest.fixture(autouse=True)
-def _airflow(airflow_db, modelarts_conn):
-    from airflow_provider_modelarts.client.auth import clear_token_cache
-
-    clear_token_cache()
-    yield
+def _airflow(modelarts_airflow):
+    """Every reliability test runs Airflow against the session emulator (the shared fixture of tests/conftest.py)."""
+    yield modelarts_airflow
 
 
 @pytest.fixture
