@@ -128,6 +128,7 @@ class OBSHook(BaseHook):
     :param multipart_threshold: files larger than this many bytes use the parallel multipart upload/download.
     :param task_num: parallel parts of one multipart transfer.
     :param max_workers: parallel files of a folder transfer.
+    :param mask_secrets: register the AK, SK and security token with Airflow's secrets masker (default on).
     """
 
     conn_name_attr = "modelarts_conn_id"

@@ -1144,6 +1144,7 @@ class ModelArtsBuildManifestOperator(ObsAssetMixin, BaseOperator):
     :param source_scheme: ``obs://`` or ``s3://`` in the ``source`` of every line.
     :param save_mode: ``w`` or ``a``. :param allow_empty: an empty folder is a success (default: it fails).
     :param asset_alias: also emit the manifest location through this ``AssetAlias``.
+    :param modelarts_conn_id: the ``modelarts`` connection (for ``obs://`` folders and manifests).
 
     Returns ``{"manifest_path", "sample_count", "labels"}``; feed ``manifest_path`` to
     :class:`ModelArtsImportDatasetOperator` (with ``annotation_config={}`` to import the labels).
