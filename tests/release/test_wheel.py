@@ -45,10 +45,22 @@ def _run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None 
 
 
 def _json_list(stdout: str) -> list:
-    """The JSON list an ``airflow ... -o json`` command printed (log lines may come before it)."""
-    start = stdout.index("[")
-    value, _ = json.JSONDecoder().raw_decode(stdout[start:])
-    return list(value)
+    """The JSON list of objects an ``airflow ... -o json`` command printed.
+
+    Log lines may come before or after it, and some of them start with ``[`` too (``[warning  ] ...``): the
+    list is the first line-start ``[`` from which a JSON list of objects decodes.
+
+    :param stdout: the command's standard output.
+    """
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"^\[", stdout, flags=re.M):
+        try:
+            value, _ = decoder.raw_decode(stdout, match.start())
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            return value
+    raise AssertionError(f"no JSON list in the output:\n{stdout[-4000:]}")
 
 
 @pytest.fixture(scope="module")
