@@ -8,7 +8,7 @@ CONSTRAINTS := requirements/constraints.txt
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: venv browser demo test lint unit fullstack emulator clean
+.PHONY: venv browser demo test lint unit fullstack emulator clean dist docs test-min
 
 venv: $(STAMP)
 
@@ -31,7 +31,44 @@ lint: venv
 unit: venv browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-test: venv browser lint unit
+# CI's command (.ci/run). `unit` includes the wheel smoke test (tests/release/test_wheel.py builds with `make dist`
+# and installs the wheel into a fresh venv); `docs` and `test-min` add the docs build and the Airflow 3.2 suite.
+test: venv browser lint docs unit test-min
+
+# sdist + wheel with the build backend pinned by the lock (PIP_CONSTRAINT reaches the isolated build env), then
+# `twine check` and the wheel's contents (schemas, py.typed, emulator in; no tests). Stale build/lib and egg-info
+# are removed first: setuptools would otherwise ship files deleted since the last build.
+DIST ?= dist
+dist: venv
+	rm -rf $(DIST) build/lib build/bdist.* airflow_provider_modelarts.egg-info
+	PIP_CONSTRAINT=$(CURDIR)/$(CONSTRAINTS) $(BIN)/python -m build --outdir $(DIST) .
+	$(BIN)/python -m twine check --strict $(DIST)/*
+	$(BIN)/python -m tests.release.dist_contents $(DIST)
+
+# The guides (docs/*.md) and the operator reference, generated at build time from the docstrings of every
+# module that provider info lists (docs/_ext/modelarts_reference.py): a Sphinx warning fails the build.
+docs: venv
+	rm -rf build/docs docs/_generated
+	$(BIN)/python -m sphinx -W --keep-going -q -b html docs build/docs
+
+# The declared minimum (apache-airflow>=3.2): its own venv from requirements/constraints-airflow-3.2.txt and
+# the core suite (docs/release.md says which and why). CI runs MIN_TESTS; `make test-min MIN_TESTS="$(MIN_TESTS_ALL)"`
+# adds every operator run with `airflow dags test` (tens of minutes on 2 cores: before a release).
+MIN_VENV := .venv-min
+MIN_CONSTRAINTS := requirements/constraints-airflow-3.2.txt
+MIN_STAMP := $(MIN_VENV)/.installed
+MIN_TESTS ?= tests/client tests/hooks tests/utils tests/test_import_hygiene.py tests/release/test_versions.py tests/operators/test_obs_operators.py
+MIN_TESTS_ALL := tests/client tests/hooks tests/utils tests/test_import_hygiene.py tests/release/test_versions.py tests/operators
+
+$(MIN_STAMP): $(MIN_CONSTRAINTS) setup.cfg pyproject.toml
+	test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check "pip==24.3.1"
+	$(MIN_VENV)/bin/pip install --quiet --disable-pip-version-check -c $(MIN_CONSTRAINTS) -e '.[dev]'
+	touch $(MIN_STAMP)
+
+test-min: $(MIN_STAMP)
+	$(MIN_VENV)/bin/python -c "import airflow, sys; v = airflow.__version__; print('Airflow', v); sys.exit(not v.startswith('3.2.'))"
+	$(MIN_VENV)/bin/python -m pytest -q -p no:cacheprovider $(MIN_TESTS) $(PYTEST_ARGS)
 
 # Only the full-stack tests (real api-server, scheduler, dag-processor, triggerer; Playwright UI checks).
 fullstack: venv browser
@@ -44,7 +81,7 @@ emulator: venv
 	$(BIN)/python -m airflow_provider_modelarts.emulator
 
 clean:
-	rm -rf $(VENV) .demo
+	rm -rf $(VENV) $(MIN_VENV) .demo dist build docs/_generated
 
 # Benchmarks (docs/benchmarks.md): not part of `make test`. The SageMaker comparison needs the Amazon provider,
 # which is not in the lock: it is installed into the venv here, pinned and checked against the constraints.

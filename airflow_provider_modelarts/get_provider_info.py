@@ -1,6 +1,9 @@
-"""Provider metadata read by Airflow's provider discovery. Imports nothing: it runs in every Airflow process."""
+"""Provider metadata read by Airflow's provider discovery. Imports nothing heavy: it runs in every Airflow process
+(only the package's own ``__init__``, for the single-sourced ``__version__``)."""
 
 from __future__ import annotations
+
+from airflow_provider_modelarts import __version__
 
 
 def get_provider_info() -> dict:
@@ -8,6 +11,7 @@ def get_provider_info() -> dict:
         "package-name": "airflow-provider-modelarts",
         "name": "Huawei Cloud ModelArts",
         "description": "Drive Huawei Cloud ModelArts (datasets, training v1/v2, models, services, OBS) from Airflow.",
+        "versions": [__version__],
         "integrations": [
             {
                 "integration-name": "Huawei Cloud ModelArts",

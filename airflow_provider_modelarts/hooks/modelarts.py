@@ -67,14 +67,12 @@ class ModelArtsHook(TrainingV2Methods, TrainingV1Methods, DatasetMethods, ModelM
 
     async def get_async_client(self) -> AsyncModelArtsClient:
         """A new async client (for triggers); the connection is read with ``aget_connection``."""
-        from airflow.sdk.log import amask_secret
-
         from airflow_provider_modelarts.client.aio import AsyncModelArtsClient
+        from airflow_provider_modelarts.hooks.masking import amask_secrets
 
         conn = await self.aget_connection(self.modelarts_conn_id)
         settings = settings_from_connection(conn)
-        for secret in settings.secrets():
-            await amask_secret(secret)
+        await amask_secrets(settings.secrets())
         return AsyncModelArtsClient(settings)
 
     @property

@@ -137,7 +137,7 @@ class OBSHook(BaseHook):
         means :data:`DEFAULT_DOWNLOAD_THRESHOLD`.
     :param upload_record_dir: the folder of multipart upload records (default: ``modelarts-obs-uploads`` in the
         system temporary folder).
-    :param mask_secrets: register the AK/SK/token with Airflow's secret masker when the client is built.
+    :param mask_secrets: register the AK, SK and security token with Airflow's secrets masker (default on).
     """
 
     conn_name_attr = "modelarts_conn_id"

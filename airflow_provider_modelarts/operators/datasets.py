@@ -682,17 +682,21 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
     :param annotation_config: the SDK's AnnotationConfig: None (default) does not import labels; ``{}`` imports
         a manifest's labels; ``{"scene", "format_name", "parameters"}`` imports labels in that format (validated,
         sent as the documented ``import_annotations``/``included_labels``/``difficult_only``/``label_format``).
+    :param import_annotations: override whether labels are imported (folder labels of image/sound
+        classification, manifest labels).
+    :param with_column_header: table datasets: the first row is the header.
+    :param included_labels: label names (or Label objects): only samples with these labels are imported.
+    :param excluded_labels: label names (or Label objects): samples with these labels are not imported.
+    :param difficult_only: REST option ``difficult_only``: import only the samples marked difficult.
+    :param final_annotation: REST option ``final_annotation``.
+    :param import_folder: REST option ``import_folder``.
+    :param import_origin: REST option ``import_origin``.
+    :param allow_empty: a completed import of zero samples is a success (default: it fails the task).
+    :param asset_alias: also emit the import location through this ``AssetAlias`` (templated paths).
 
     The dataset is read first: a directory import into a type without one (SDK reference 7.4.2 table 7-19: named
     entity, triplet, speech content/segmentation, video, free format) or a manifest import into a table dataset
     fails the task before the import is requested.
-    :param import_annotations: override whether labels are imported (folder labels of image/sound
-        classification, manifest labels).
-    :param with_column_header: table datasets: the first row is the header.
-    :param included_labels: / :param excluded_labels: label names (or Label objects) filtering the samples.
-    :param difficult_only: / :param final_annotation: / :param import_folder: / :param import_origin: REST options.
-    :param allow_empty: a completed import of zero samples is a success (default: it fails the task).
-    :param asset_alias: also emit the import location through this ``AssetAlias`` (templated paths).
 
     XCom: ``dataset_id``, ``import_task_id``. Returns the import's counts (``imported_sample_count``,
     ``annotated_sample_count``, ``total_sample_count``, ``total_file_count``) and ``import_path``. A retry
@@ -1144,6 +1148,7 @@ class ModelArtsBuildManifestOperator(ObsAssetMixin, BaseOperator):
     :param source_scheme: ``obs://`` or ``s3://`` in the ``source`` of every line.
     :param save_mode: ``w`` or ``a``. :param allow_empty: an empty folder is a success (default: it fails).
     :param asset_alias: also emit the manifest location through this ``AssetAlias``.
+    :param modelarts_conn_id: the ``modelarts`` connection (for ``obs://`` folders and manifests).
 
     Returns ``{"manifest_path", "sample_count", "labels"}``; feed ``manifest_path`` to
     :class:`ModelArtsImportDatasetOperator` (with ``annotation_config={}`` to import the labels).

@@ -41,15 +41,13 @@ class OBSKeyTrigger(BaseTrigger):
     async def _hook(self) -> Any:
         """An :class:`OBSHook` over the connection, its secrets masked with the async masking call."""
         from airflow.sdk import BaseHook
-        from airflow.sdk.log import amask_secret
 
         from airflow_provider_modelarts.hooks.connection import settings_from_connection
+        from airflow_provider_modelarts.hooks.masking import amask_secrets
         from airflow_provider_modelarts.hooks.obs import OBSHook
 
         settings = settings_from_connection(await BaseHook.aget_connection(self.modelarts_conn_id))
-        for secret in (settings.ak, *settings.secrets()):
-            if secret:
-                await amask_secret(secret)
+        await amask_secrets((settings.ak, *settings.secrets()))
         return OBSHook.from_settings(settings, modelarts_conn_id=self.modelarts_conn_id, mask_secrets=False)
 
     async def run(self) -> AsyncIterator[TriggerEvent]:

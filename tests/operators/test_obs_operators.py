@@ -236,7 +236,7 @@ def test_dag_test_uploads_waits_deferred_and_downloads(airflow_env: dict[str, st
     conf = {"local_src": str(src), "obs_dir": f"obs://{bucket}/dagrun/", "late_key": "late/ready.txt",
             "local_dst": str(tmp_path / "dag-out")}
     proc = subprocess.run([sys.executable, str(DAGS_FOLDER / "obs_transfer_dag.py"), json.dumps(conf)],
-                          env=airflow_env, capture_output=True, text=True, timeout=300)
+                          env=airflow_env, capture_output=True, text=True, timeout=540)  # pytest-timeout is 600: room for a loaded 2-core machine
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0 and "DAG_RUN_STATE success" in output, output[-5000:]
     assert "Pausing task as DEFERRED" in output and "Trigger completed" in output, output[-5000:]  # real deferral
