@@ -3,24 +3,25 @@ stack (api-server, scheduler, dag-processor, triggerer) against an emulator in r
 through the REST API (``PATCH .../taskInstances/approve_promotion/-1/hitlDetails``): an approved run deploys,
 a rejected run leaves the service untouched and still reports.
 
-Run alone: ``make fullstack`` (or ``pytest -m fullstack tests/fullstack/test_approval.py``).
+Shares the session's stack with ``test_fullstack`` and ``test_ui`` (no stack of its own). Run alone:
+``pytest -m fullstack tests/fullstack/test_approval.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from airflow_provider_modelarts.emulator.testing import EmulatorHandle, start_emulator
 from tests.fullstack.stack import (
-    BASE_COMPONENTS,
+    CONN_ID,
     AirflowStack,
     RunRecord,
     connection_body,
     ensure_triggerer,
+    scenario_fixtures,
     ti_path,
     trigger_run,
     wait_for_runs,
@@ -33,26 +34,32 @@ DAG = "modelarts_retraining"
 APPROVAL = "approve_promotion"
 
 
+fs_emulator, fs_stack, fs_runs = scenario_fixtures()
+
+
 @pytest.fixture(scope="module")
-def approval_stack(tmp_path_factory) -> Iterator[tuple[AirflowStack, EmulatorHandle, str]]:
-    """The stack, the emulator and a first run (``require_approval`` on) that the unpause starts.
+def approval_stack(fs_stack: AirflowStack, fs_emulator: EmulatorHandle) -> Iterator[tuple[AirflowStack, EmulatorHandle, str]]:
+    """The session's shared stack (``tests/fullstack/stack.py``), an emulator in runner mode (the metric gate needs
+    the real training script's metrics) that ``modelarts_default`` points at for this module, and a first run
+    (``require_approval`` on) that the unpause starts. The DAG is paused and the connection restored on exit.
 
     The weekly DAG's catch-up run would start on unpause: the first run takes its logical date instead."""
-    root: Path = tmp_path_factory.mktemp("approval-stack")
-    with start_emulator(speed=10.0, runner=True) as emulator, \
-            AirflowStack(root, extra_env={"MODELARTS_EXAMPLE_POLL_INTERVAL": "1"}) as stack:
-        stack.migrate()
-        stack.start(*BASE_COMPONENTS)
-        stack.wait_healthy(BASE_COMPONENTS)
-        ensure_triggerer(stack)
-        stack.api("POST", "/api/v2/connections", json=connection_body(emulator), expect=(201,))
-        wait_until(lambda: stack.api("GET", f"/api/v2/dags/{DAG}", expect=(200, 404)).get("dag_id"),
-                   timeout=120, what=f"DAG {DAG} parsed", diagnostics=stack.diagnostics)
-        next_date = stack.api("GET", f"/api/v2/dags/{DAG}")["next_dagrun_logical_date"]
-        first = stack.api("POST", f"/api/v2/dags/{DAG}/dagRuns",
-                          json={"logical_date": next_date, "conf": {"require_approval": True}})["dag_run_id"]
-        stack.unpause(DAG)
-        yield stack, emulator, first
+    stack = fs_stack
+    conn_path = f"/api/v2/connections/{CONN_ID}"
+    with start_emulator(speed=10.0, runner=True) as emulator:
+        stack.api("PATCH", conn_path, json=connection_body(emulator))
+        try:
+            ensure_triggerer(stack)
+            wait_until(lambda: stack.api("GET", f"/api/v2/dags/{DAG}", expect=(200, 404)).get("dag_id"),
+                       timeout=120, what=f"DAG {DAG} parsed", diagnostics=stack.diagnostics)
+            next_date = stack.api("GET", f"/api/v2/dags/{DAG}")["next_dagrun_logical_date"]
+            first = stack.api("POST", f"/api/v2/dags/{DAG}/dagRuns",
+                              json={"logical_date": next_date, "conf": {"require_approval": True}})["dag_run_id"]
+            stack.unpause(DAG)
+            yield stack, emulator, first
+        finally:
+            stack.api("PATCH", f"/api/v2/dags/{DAG}", json={"is_paused": True})
+            stack.api("PATCH", conn_path, json=connection_body(fs_emulator))
 
 
 def _hitl_path(run_id: str) -> str:
