@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 from airflow_provider_modelarts.emulator.testing import EmulatorHandle, start_emulator
-from tests.airflow_run import kill_when, latest_run_id, run_dag, run_same_run, same_run_command, ti_states, xcom
+from tests.airflow_run import (
+    DagRunResult,
+    kill_when,
+    latest_run_id,
+    run_dag,
+    run_same_run,
+    same_run_command,
+    ti_states,
+    xcom,
+)
 
 DAG_FILE = Path(__file__).resolve().parents[1] / "dags" / "decorator_dags.py"
 BUCKET = "modelarts-emulator"
@@ -23,9 +32,10 @@ def runner(airflow_db) -> Iterator[EmulatorHandle]:
         yield handle
 
 
-def _staged(handle: EmulatorHandle, dag_id: str) -> list[str]:
+def _staged(handle: EmulatorHandle, dag_id: str, task_id: str = "") -> list[str]:
+    """The OBS keys staged under the DAG's ``obs_dir`` (of one task's folders when ``task_id`` is given)."""
     assert handle.emu is not None and handle.emu.obs is not None
-    return sorted(handle.emu.obs.list(BUCKET, f"decorated/{dag_id}/"))
+    return sorted(handle.emu.obs.list(BUCKET, f"decorated/{dag_id}/{task_id + '-' if task_id else ''}"))
 
 
 def test_function_runs_as_a_job_and_returns_its_value(runner: EmulatorHandle) -> None:
@@ -47,29 +57,36 @@ def test_function_runs_as_a_job_and_returns_its_value(runner: EmulatorHandle) ->
     assert b"@task.modelarts" not in source and source.startswith(b"def fit(")
 
 
-def test_failing_function_raises_with_its_traceback(runner: EmulatorHandle) -> None:
-    dr = run_dag("deco_fails")
-    assert ti_states(dr) == {"explode": "failed"}
-    assert "explode() failed in training job" in dr.output, dr.output[-6000:]
-    assert "ValueError: epoch 7 diverged" in dr.output
-    assert 'in check\n' in dr.output and "check(epoch)" in dr.output  # the frames of the user's function
-
-
-def test_non_json_return_value_fails_clearly(runner: EmulatorHandle) -> None:
-    dr = run_dag("deco_bad_return")
-    assert ti_states(dr) == {"returns_a_set": "failed"}
-    assert "the return value of returns_a_set() must be JSON-serialisable" in dr.output, dr.output[-6000:]
-    assert not [k for k in _staged(runner, "deco_bad_return") if k.endswith("result.json")]
-
-
-def test_non_json_argument_fails_before_any_upload_or_job(runner: EmulatorHandle) -> None:
+@pytest.fixture(scope="module")
+def failures(runner: EmulatorHandle) -> DagRunResult:
+    """One run of ``deco_failures`` (three independent failing tasks); the request log starts empty."""
     runner.clear_requests()
-    dr = run_dag("deco_bad_argument")
-    assert ti_states(dr) == {"takes_a_date": "failed"}
-    assert "positional argument 0 of takes_a_date() is not JSON-serialisable (datetime" in dr.output, \
-        dr.output[-6000:]
-    assert _staged(runner, "deco_bad_argument") == []
-    assert runner.count("training_v2.create") == 0 and runner.count("training_v2.search") == 0
+    return run_dag("deco_failures")
+
+
+def test_failures_fail_their_own_task(failures: DagRunResult) -> None:
+    assert ti_states(failures) == {"explode": "failed", "returns_a_set": "failed", "takes_a_date": "failed"}, \
+        failures.output[-6000:]
+
+
+def test_failing_function_raises_with_its_traceback(failures: DagRunResult) -> None:
+    assert "explode() failed in training job" in failures.output, failures.output[-6000:]
+    assert "ValueError: epoch 7 diverged" in failures.output
+    assert 'in check\n' in failures.output and "check(epoch)" in failures.output  # the frames of the user's function
+
+
+def test_non_json_return_value_fails_clearly(runner: EmulatorHandle, failures: DagRunResult) -> None:
+    assert "the return value of returns_a_set() must be JSON-serialisable" in failures.output, \
+        failures.output[-6000:]
+    assert not [k for k in _staged(runner, "deco_failures", "returns_a_set") if k.endswith("result.json")]
+
+
+def test_non_json_argument_fails_before_any_upload_or_job(runner: EmulatorHandle, failures: DagRunResult) -> None:
+    assert "positional argument 0 of takes_a_date() is not JSON-serialisable (datetime" in failures.output, \
+        failures.output[-6000:]
+    assert _staged(runner, "deco_failures", "takes_a_date") == []
+    assert _staged(runner, "deco_failures", "explode")  # the other tasks did stage and create their jobs
+    assert runner.count("training_v2.create") == 2  # explode and returns_a_set: none for takes_a_date
 
 
 def test_killed_worker_then_retry_reattaches_to_the_running_job(runner: EmulatorHandle) -> None:
