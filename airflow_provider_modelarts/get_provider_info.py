@@ -53,6 +53,9 @@ def get_provider_info() -> dict:
              "python-modules": ["airflow_provider_modelarts.triggers.modelarts"]},
             {"integration-name": "Huawei Cloud OBS", "python-modules": ["airflow_provider_modelarts.triggers.obs"]},
         ],
+        "task-decorators": [
+            {"class-name": "airflow_provider_modelarts.decorators.modelarts.modelarts_task", "name": "modelarts"},
+        ],
         "connection-types": [
             {
                 "connection-type": "modelarts",

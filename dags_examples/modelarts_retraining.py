@@ -7,7 +7,10 @@
    version.
 3. ``train`` runs a v2 training job on the new data, deferrable, with the job log streamed into the task log.
 4. ``metric_gate`` reads the job's ``metrics.json`` and promotes only when ``r2 >= params.min_r2``.
-5. ``import_model`` imports the trained model from the job's output; ``choose_rollout`` deploys a new service the
+5. ``import_model`` imports the trained model from the job's output; with ``params.require_approval``,
+   ``approve_promotion`` (an ``ApprovalOperator``: the UI's Required actions, or the REST API's ``hitlDetails``)
+   shows the metric and the model id and waits for Approve (continue) or Reject (nothing is deployed; no answer
+   in 3 days counts as Reject). ``choose_rollout`` deploys a new service the
    first time, otherwise ``canary_update`` sends 10% of the traffic to the new model (rolled back when the update
    fails), ``smoke_predict`` checks an answer, and ``promote_canary`` moves all traffic to the new model.
 6. ``report`` returns what happened (samples, job phase and duration, metric, model, service, prediction).
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from airflow.providers.standard.operators.empty import EmptyOperator
+from airflow.providers.standard.operators.hitl import ApprovalOperator
 from airflow.providers.standard.operators.python import BranchPythonOperator
 from airflow.sdk import DAG, Param, task
 
@@ -100,6 +104,23 @@ def choose_rollout(**context: Any) -> str:
     return "canary_update"
 
 
+@task.branch
+def needs_approval(params: dict[str, Any] | None = None) -> str:
+    """Through ``approve_promotion`` when ``params.require_approval``, else straight to ``choose_rollout``."""
+    return "approve_promotion" if (params or {}).get("require_approval") else "choose_rollout"
+
+
+APPROVAL_BODY = """The new model passed the metric gate.
+
+| | |
+|---|---|
+| r2 | {{ ti.xcom_pull(task_ids='metric_gate', key='metric_value') }} (threshold {{ params.min_r2 }}) |
+| model id | {{ ti.xcom_pull(task_ids='import_model', key='model_id') }} |
+| training job | {{ ti.xcom_pull(task_ids='train', key='training_job_id') }} |
+
+Approve to deploy it (or canary-update the running service); Reject to keep the service as it is."""
+
+
 @task(trigger_rule="none_failed_min_one_success")
 def report(**context: Any) -> dict[str, Any]:
     """What the run did, from the upstream XComs."""
@@ -133,6 +154,8 @@ with DAG(
         "min_r2": Param(0.95, type="number", minimum=0, maximum=1, description="Promote when r2 >= this."),
         "model_version": Param("", type="string", pattern=r"^$|^(0|[1-9][0-9]?)\.(0|[1-9][0-9]?)\.(0|[1-9][0-9]?)$",
                                description="Model version N.N.N; empty: year.week.weekday of the run."),
+        "require_approval": Param(False, type="boolean",
+                                  description="Ask a human to approve the model before it is deployed."),
     },
     tags=["modelarts", "example"],
     doc_md=__doc__,
@@ -168,7 +191,13 @@ with DAG(
         task_id="import_model", model_name=MODEL,
         model_version="{{ params.model_version or dag_run.run_after.strftime('%-y.%-W.%-u') }}", model_type="PyTorch",
         runtime="python3.7", training_job_id=xcom("train", "training_job_id"), poll_interval=POLL)
-    rollout = BranchPythonOperator(task_id="choose_rollout", python_callable=choose_rollout)
+    approval_branch = needs_approval()
+    approval = ApprovalOperator(
+        task_id="approve_promotion", subject="Promote model {{ ti.xcom_pull(task_ids='import_model', "
+        "key='model_id') }} (r2 {{ ti.xcom_pull(task_ids='metric_gate', key='metric_value') }})?",
+        body=APPROVAL_BODY, defaults="Reject", response_timeout=timedelta(days=3))
+    rollout = BranchPythonOperator(task_id="choose_rollout", python_callable=choose_rollout,
+                                   trigger_rule="none_failed_min_one_success")
     deploy = ModelArtsDeployServiceOperator(
         task_id="deploy_service", service_name=SERVICE, model_id=xcom("import_model", "model_id"),
         specification="modelarts.vm.cpu.2u", instance_count=1, poll_interval=POLL)
@@ -188,8 +217,9 @@ with DAG(
     dataset >> imported >> version >> train
     new_data >> imported
     train >> gate >> [model, skip]
-    model >> rollout >> [deploy, canary, smoke]
+    model >> approval_branch >> [approval, rollout]
+    approval >> rollout >> [deploy, canary, smoke]
     [deploy, canary] >> smoke
     canary >> promote
     smoke >> promote
-    [smoke, skip, promote] >> report()
+    [smoke, skip, promote, approval_branch] >> report()

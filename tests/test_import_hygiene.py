@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "airflow_provider_modelarts"
-TASK_PACKAGES = ("operators", "sensors", "triggers", "hooks", "links")
-FORBIDDEN = ("obs", "jsonschema", "httpx", "moto", "boto3", "airflow_provider_modelarts.emulator")
+TASK_PACKAGES = ("operators", "sensors", "triggers", "hooks", "links", "decorators")
+FORBIDDEN = ("obs", "jsonschema", "httpx", "moto", "boto3", "airflow_provider_modelarts.emulator", "openlineage",
+             "airflow.providers.openlineage")
 
 
 def task_modules() -> list[str]:
@@ -30,6 +31,7 @@ def task_modules() -> list[str]:
 def test_task_modules_import_nothing_heavy() -> None:
     modules = task_modules()
     assert "airflow_provider_modelarts.operators.training" in modules
+    assert "airflow_provider_modelarts.decorators.modelarts" in modules
     code = "\n".join([
         "import sys, importlib",
         "import airflow.sdk, airflow.sdk.configuration, airflow.triggers.base",

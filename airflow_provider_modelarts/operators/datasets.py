@@ -32,6 +32,7 @@ from airflow.sdk import Asset, AssetAlias, BaseOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
+from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.datasets import ModelArtsDatasetLink
 from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name
 
@@ -616,7 +617,7 @@ class ModelArtsDeleteDatasetOperator(ModelArtsResourceOperator):
 
 
 # ---- import / export tasks -----------------------------------------------------------------------------------
-class _DatasetTaskOperator(ObsAssetMixin, ModelArtsResourceOperator):
+class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, ModelArtsResourceOperator):
     """Shared shape of the import and export operators: ids ``{dataset_id, task_id}``, the XCom key
     ``<xcom_task_key>``, reattach to the newest task of the same request, and the OBS asset.
 
@@ -706,6 +707,7 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
 
     resource_kind = "import_task"
     xcom_task_key = "import_task_id"
+    lineage_inputs = ("import_path",)  # OpenLineage datasets
     path_field = "import_path"
     template_fields: Sequence[str] = ("dataset_id", "import_path", "import_type", "annotation_config",
                                       "included_labels", "excluded_labels", "modelarts_conn_id")
@@ -796,6 +798,7 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
     """
 
     resource_kind = "export_task"
+    lineage_outputs = ("path",)  # OpenLineage datasets
     xcom_task_key = "export_task_id"
     path_field = "path"
     template_fields: Sequence[str] = ("dataset_id", "path", "export_type", "version_id", "sample_state",

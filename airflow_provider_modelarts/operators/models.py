@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
+from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.models import ModelArtsModelLink
 from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name
 
@@ -90,7 +91,7 @@ def build_model_body(args: Mapping[str, Any], model_spec: Mapping[str, Any] | No
     return values
 
 
-class ModelArtsImportModelOperator(ModelArtsResourceOperator):
+class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
     """Import a model (``POST /v1/{project_id}/models``) and wait until it is published.
 
     Arguments (SDK reference section 10.2, all templated): ``model_name`` (default ``<task_id>-<run key>``),
@@ -113,6 +114,7 @@ class ModelArtsImportModelOperator(ModelArtsResourceOperator):
     """
 
     resource_kind = "model"
+    lineage_inputs = ("source_location",)  # OpenLineage datasets (or the training job's output)
     template_fields: Sequence[str] = (*MODEL_ARGS, "model_spec", "training_job_id", "training_output",
                                       "modelarts_conn_id")
     template_fields_renderers = {"model_spec": "json", "dependencies": "json", "apis": "json",

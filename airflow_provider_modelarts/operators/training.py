@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk.exceptions import AirflowFailException
 
+from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.modelarts import ModelArtsTrainingJobLink
 from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name, run_key
 
@@ -126,7 +127,7 @@ def build_training_job_body(args: Mapping[str, Any], job_spec: Mapping[str, Any]
     return deep_merge(body, spec)
 
 
-class ModelArtsCreateTrainingJobOperator(ModelArtsResourceOperator):
+class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsResourceOperator):
     """Create a v2 training job and wait for it (ModelArts ``POST /v2/{project_id}/training-jobs``).
 
     Estimator arguments (SDK reference section 8), all templated: ``code_dir`` (OBS folder) + ``boot_file``;
@@ -143,6 +144,7 @@ class ModelArtsCreateTrainingJobOperator(ModelArtsResourceOperator):
     """
 
     resource_kind = "training_v2"
+    lineage_inputs, lineage_outputs = ("inputs", "code_dir"), ("outputs",)  # OpenLineage datasets
     template_fields: Sequence[str] = (*ESTIMATOR_ARGS, "job_spec", "modelarts_conn_id")
     template_fields_renderers = {"job_spec": "json", "inputs": "json", "outputs": "json", "parameters": "json",
                                  "env_variables": "json", "volumes": "json"}

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
+from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.training_v1 import ModelArtsTrainingJobV1Link, ModelArtsVisualizationJobLink
 from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name, run_key
 
@@ -257,10 +258,11 @@ class _UniqueNameMixin:
 
 
 # ---- training jobs and versions ----------------------------------------------------------------------------------
-class _TrainingV1Operator(ModelArtsResourceOperator):
+class _TrainingV1Operator(OpenLineageMixin, ModelArtsResourceOperator):
     """Shared waiting, XCom, link, log and failure handling of the v1 job/version operators."""
 
     resource_kind = "training_v1"
+    lineage_inputs, lineage_outputs = ("inputs", "data_source", "code_dir"), ("output_path",)  # OpenLineage
     operator_extra_links = (ModelArtsTrainingJobV1Link(),)
 
     def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:

@@ -8,7 +8,9 @@ directory and writes, into the output directory, the model layout documented in
     model/customize_service.py    def predict(data: dict, model_dir: str) -> dict
     metrics.json                  {"mse": ..., "r2": ..., "samples": ...}
 
-Arguments (ModelArts style): ``--data_url=<input dir> --train_url=<output dir>``, plus test knobs
+Arguments (ModelArts style): ``--data_url=<input dir> --train_url=<output dir>``; hyperparameters
+``--learning_rate=LR --iterations=N`` fit by gradient descent on standardised x instead (what
+``modelarts_hpo_sweep`` tunes; the metrics then also carry them); plus test knobs
 ``--exit_code=N`` (exit with N after training, without writing anything) and ``--sleep=S`` (run S more
 seconds, printing a line every 0.1 s, before finishing).
 """
@@ -60,6 +62,25 @@ def fit(points: list[tuple[float, float]]) -> tuple[float, float]:
     return slope, mean_y - slope * mean_x
 
 
+def fit_gradient_descent(points: list[tuple[float, float]], learning_rate: float,
+                         iterations: int) -> tuple[float, float]:
+    """Slope and intercept after ``iterations`` full-batch gradient steps on standardised x (MSE loss)."""
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    std_x = (sum((x - mean_x) ** 2 for x, _ in points) / n) ** 0.5 or 1.0
+    w = b = 0.0
+    for _ in range(iterations):
+        grad_w = grad_b = 0.0
+        for x, y in points:
+            scaled = (x - mean_x) / std_x
+            error = w * scaled + b - y
+            grad_w += error * scaled
+            grad_b += error
+        w -= learning_rate * grad_w / n
+        b -= learning_rate * grad_b / n
+    return w / std_x, b - w * mean_x / std_x
+
+
 def evaluate(points: list[tuple[float, float]], slope: float, intercept: float) -> dict[str, float]:
     """Mean squared error and R^2 on the training points."""
     mean_y = sum(y for _, y in points) / len(points)
@@ -86,6 +107,8 @@ def main() -> int:
     parser.add_argument("--train_url", required=True)
     parser.add_argument("--exit_code", type=int, default=0)
     parser.add_argument("--sleep", type=float, default=0.0)
+    parser.add_argument("--learning_rate", type=float, default=None)
+    parser.add_argument("--iterations", type=int, default=1)
     args, unknown = parser.parse_known_args()
     print(f"train.py started, data_url={args.data_url} train_url={args.train_url} extra={unknown}")
     points = read_points(args.data_url)
@@ -93,8 +116,11 @@ def main() -> int:
     if not points:
         print("no training data found", file=sys.stderr)
         return 2
-    slope, intercept = fit(points)
-    print(f"epoch 1/1 slope={slope:.4f} intercept={intercept:.4f}")
+    if args.learning_rate is None:
+        slope, intercept = fit(points)
+    else:
+        slope, intercept = fit_gradient_descent(points, args.learning_rate, args.iterations)
+    print(f"epoch {args.iterations}/{args.iterations} slope={slope:.4f} intercept={intercept:.4f}")
     deadline = time.monotonic() + args.sleep
     tick = 0
     while time.monotonic() < deadline:
@@ -104,7 +130,9 @@ def main() -> int:
     if args.exit_code:
         print(f"failing on purpose with exit code {args.exit_code}", file=sys.stderr)
         return args.exit_code
-    metrics = evaluate(points, slope, intercept)
+    metrics: dict[str, float] = evaluate(points, slope, intercept)
+    if args.learning_rate is not None:
+        metrics.update(learning_rate=args.learning_rate, iterations=args.iterations)
     write_model(args.train_url, slope, intercept, metrics)
     print(f"metrics {json.dumps(metrics)}")
     print("training finished")
