@@ -28,12 +28,16 @@ if TYPE_CHECKING:
     import httpx
 
 _TOKEN_LOCKS: dict[tuple[int, str], asyncio.Lock] = {}
-#: connections of one shared pool: at most this many open, this many kept alive, idle ones closed after (s)
-POOL_MAX_CONNECTIONS = 8
-POOL_MAX_KEEPALIVE = 8
-POOL_KEEPALIVE_EXPIRY = 5.0
 #: clients per shard of a pool (see :class:`SharedPools`)
-POOL_SHARD_USERS = 64
+POOL_SHARD_USERS = 8
+#: connections of one shard: as many as its clients, so no request waits in httpcore's queue (each wait there
+#: costs a scan of the queue and of every connection when any request ends)
+POOL_MAX_CONNECTIONS = POOL_SHARD_USERS
+POOL_MAX_KEEPALIVE = POOL_SHARD_USERS
+#: idle connections are closed after this many seconds: longer than a usual poll interval (httpx's default, 5 s,
+#: closed a connection between two polls 5 s or more apart: a new TCP/TLS handshake on every poll), shorter than
+#: the common 60 s idle timeout of load balancers (a connection the server closed is dropped by httpcore anyway)
+POOL_KEEPALIVE_EXPIRY = 55.0
 
 
 @functools.cache
@@ -103,10 +107,11 @@ class PoolKey:
 class SharedPools:
     """The pools of each event loop, by :class:`PoolKey`, counted by users; a pool closes with its last user.
 
-    A pool is a few ``httpx.AsyncClient`` shards of at most :data:`POOL_SHARD_USERS` clients each (a new client
-    joins the emptiest shard, or opens one when all are full): httpcore's pool scans its connections on every
-    request (quadratically in ``httpcore`` 1.0: measured at 1,000 waits on one 100-connection pool, 14 ms CPU per
-    poll, against 2.6 ms with one client each; docs/benchmarks.md), so each shard keeps few connections. Loops
+    A pool is ``httpx.AsyncClient`` shards of at most :data:`POOL_SHARD_USERS` clients each (a new client
+    joins the emptiest shard, or opens one when all are full): httpcore's pool scans its queue and connections on
+    every request event (quadratically in ``httpcore`` 1.0: measured at 1,000 waits on one 100-connection pool, 14 ms
+    CPU per poll, against 2.6 ms with one client each; docs/benchmarks.md), so each shard keeps few connections, one
+    per client at most, and no request queues. Loops
     are held weakly: a loop that is gone takes its pools with it (their connections belonged to it).
     """
 
