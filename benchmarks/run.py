@@ -5,7 +5,8 @@ Usage: ``python -m benchmarks.run [--only a,b,c,d] [--quick] [--dag DAG_ID] [--o
 * (a) DAG-parse cost vs ``airflow.providers.amazon.aws.operators.sagemaker`` (:mod:`benchmarks.import_cost`);
 * (b) request economy of a DAG run (:mod:`benchmarks.request_economy`; default: ``modelarts_retraining`` and the v1
   example ``modelarts_legacy_v1_training``, one table each);
-* (c) triggerer scale at 100, 500 and 1,000 waits (:mod:`benchmarks.triggerer_scale`);
+* (c) triggerer scale at 100, 500 and 1,000 waits (:mod:`benchmarks.triggerer_scale`) and the floor of one poll
+  (:mod:`benchmarks.http_floor`: httpx alone, signing, the client, one poll);
 * (d) OBS throughput vs s3transfer and a sequential copy (:mod:`benchmarks.obs_throughput`).
 
 ``--quick`` (a smoke run): fewer repetitions, smaller sizes. Timings are never asserted anywhere.
@@ -44,11 +45,11 @@ def build(which: str, *, quick: bool, dag_id: str | None) -> Table | list[Table]
         # goal 2 of issue 15 holds for both example DAGs: one table each
         return [request_economy.run(d) for d in request_economy.GOAL_DAGS]
     if which == "c":
-        from benchmarks import triggerer_scale
+        from benchmarks import http_floor, triggerer_scale
 
         if quick:
-            return triggerer_scale.run((20, 50), poll=2.0, warmup=3.0, window=6.0)
-        return triggerer_scale.run()
+            return [triggerer_scale.run((20, 50), poll=2.0, warmup=3.0, window=6.0), http_floor.run(200)]
+        return [triggerer_scale.run(), http_floor.run()]
     if which == "d":
         from benchmarks import obs_throughput
 
