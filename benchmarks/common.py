@@ -189,3 +189,86 @@ def rss_kib(pid: int | str = "self") -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+@dataclass
+class Stub:
+    """A running :mod:`benchmarks.stub_server` process.
+
+    :param url: its base URL. :param pid: its process id (for CPU accounting).
+    """
+
+    url: str
+    pid: int
+
+    def connection_json(self) -> str:
+        """``AIRFLOW_CONN_MODELARTS_DEFAULT`` for the stub (AK/SK signing as usual; the stub checks nothing)."""
+        import json
+
+        extra = {"auth_type": "aksk", "region": "cn-north-4", "project_id": "bench-project",
+                 "modelarts_endpoint": self.url, "iam_endpoint": self.url}
+        return json.dumps({"conn_type": "modelarts", "login": "bench-ak", "password": "bench-sk", "extra": extra})
+
+    def get(self, what: str) -> Any:
+        import requests
+
+        return requests.get(f"{self.url}/_stub/{what}", timeout=60).json()
+
+    def reset(self) -> None:
+        import requests
+
+        requests.post(f"{self.url}/_stub/reset", timeout=60)
+
+
+@contextlib.contextmanager
+def stub_process(*, log_every: float = 0.0) -> Iterator[Stub]:
+    """Run :mod:`benchmarks.stub_server` in its own process on a free loopback port.
+
+    :param log_every: seconds between two new lines of every job's log (0: the log never grows).
+    """
+    port = free_port()
+    proc = subprocess.Popen([PYTHON, "-m", "benchmarks.stub_server", "--port", str(port), "--log-every",
+                             str(log_every)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT,
+                            start_new_session=True, text=True)
+    try:
+        assert proc.stdout is not None
+        if proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("the stub server did not start")
+        yield Stub(f"http://127.0.0.1:{port}", proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def tree_pids(pid: int) -> list[int]:
+    """``pid`` and every descendant of it (from ``/proc/<pid>/task/*/children``)."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its descendants (those alive now)."""
+    total = 0.0
+    for p in tree_pids(pid):
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(p)
+    return total
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory (KiB) of a process and its descendants."""
+    total = 0
+    for p in tree_pids(pid):
+        with contextlib.suppress(OSError):
+            total += rss_kib(p)
+    return total

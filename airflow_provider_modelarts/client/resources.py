@@ -41,8 +41,9 @@ def summarize_training_v2(job: Mapping[str, Any]) -> dict[str, Any]:
     """A compact summary of a v2 training job (what the operator returns)."""
     status = job.get("status") or {}
     resource = (job.get("spec") or {}).get("resource") or {}
-    outputs = [o.get("remote", {}).get("obs", {}).get("obs_url") for o in (job.get("algorithm") or {}).get(
-        "outputs") or []]
+    channels = [{"name": o.get("name"), "obs_url": ((o.get("remote") or {}).get("obs") or {}).get("obs_url")}
+                for o in (job.get("algorithm") or {}).get("outputs") or []]
+    outputs = [c["obs_url"] for c in channels]
     return {
         "training_job_id": (job.get("metadata") or {}).get("id"),
         "training_job_name": (job.get("metadata") or {}).get("name"),
@@ -52,6 +53,7 @@ def summarize_training_v2(job: Mapping[str, Any]) -> dict[str, Any]:
         "flavor": resource.get("flavor_id"),
         "node_count": resource.get("node_count"),
         "outputs": [o for o in outputs if o],
+        "output_channels": [c for c in channels if c["obs_url"]],
         "task_statuses": status.get("task_statuses") or [],
     }
 

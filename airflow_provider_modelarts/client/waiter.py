@@ -1,16 +1,18 @@
 """Waiting for a resource to finish: the rules in one class (:class:`Waiter`), one sync loop (:func:`wait_sync`).
 
 The async loop lives in the generic trigger (``triggers/modelarts.py``) and drives the very same
-:class:`Waiter`; the two loops differ only in ``await``. The state tables decide what is done
+:class:`Waiter`: one poll is :meth:`Waiter.poll_steps` (no I/O), sent by :func:`poll_once` or :func:`apoll_once`,
+and what follows a poll is :meth:`Waiter.after_poll`, so the two loops differ only in ``await``. The state tables decide what is done
 (:func:`~.states.classify`).
 
 Rules:
 
 * poll every ``poll_interval`` seconds until the status is terminal or the ``deadline`` (epoch seconds) passes;
-* stream the log (when the resource has one) on every poll, each line once, in order (a cursor);
+* stream the log (when the resource has one), each line once, in order (a cursor): on every poll while it grows;
+  a log that did not grow is read 1, 2, 4 ... up to ``log_every_max`` polls apart, and always on the last poll;
 * an unknown status is logged once and polled on;
 * transient errors while polling (429, 5xx, connection failures) are retried with backoff; the wait fails only
-  after ``error_budget`` consecutive failures;
+  after ``error_budget`` consecutive failures; the deadline is checked after every poll, failed or not;
 * the outcome carries the final resource, its summary, the log cursor and the last log lines.
 """
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,10 +35,13 @@ from airflow_provider_modelarts.client.resources import spec_for
 from airflow_provider_modelarts.client.states import RUNNING, UNKNOWN, Verdict, classify, table
 
 if TYPE_CHECKING:
+    from airflow_provider_modelarts.client.aio import AsyncModelArtsClient
     from airflow_provider_modelarts.client.transport import ModelArtsClient
 
 TRANSIENT_ERRORS = (ModelArtsConnectionError, ModelArtsServerError, ModelArtsThrottledError, ModelArtsAmbiguousError)
 TIMEOUT = "timeout"
+#: a log that does not grow is read at most this many polls apart (see :class:`Waiter`)
+LOG_EVERY_MAX = 8
 
 
 @dataclass
@@ -71,22 +76,33 @@ class WaitOutcome:
                    log_tail=list(event.get("log_tail") or []), polls=int(event.get("polls") or 0))
 
 
+#: what one poll returns: (outcome or None, resource or None, retry delay after a transient error or None)
+PollResult = tuple[WaitOutcome | None, Mapping[str, Any] | None, float | None]
+
+
 class Waiter:
     """The state of one wait, shared by the sync loop and the trigger.
 
-    :param kind: resource kind (:mod:`.resources`). :param ids: ids of the resource.
-    :param poll_interval: seconds between polls. :param deadline: epoch seconds, or None for no limit.
+    :param kind: resource kind (:mod:`.resources`).
+    :param ids: ids of the resource.
+    :param poll_interval: seconds between polls.
+    :param deadline: epoch seconds, or None for no limit.
     :param expect_stop: a stop was requested: stopped counts as success.
-    :param stream_logs: follow the log. :param log_cursor: where a previous reader stopped.
+    :param stream_logs: follow the log.
+    :param log_cursor: where a previous reader stopped.
     :param error_budget: consecutive transient polling errors tolerated.
+    :param tail_lines: how many of the last log lines the outcome carries.
     :param emit: where log lines and notes go (a logger's ``info``).
     :param overrides: status values moved to another class (:func:`~.states.with_overrides`).
+    :param backoff_max: longest delay (seconds) after a transient polling error.
+    :param log_every_max: a log that did not grow is read again after 1, 2, 4 ... polls, at most this many apart
+        (1: on every poll); a log that grew is read on the next poll; the last poll always reads it.
     """
 
     def __init__(self, kind: str, ids: Mapping[str, Any], *, poll_interval: float, deadline: float | None = None,
                  expect_stop: bool = False, stream_logs: bool = True, log_cursor: int = 0, error_budget: int = 10,
                  tail_lines: int = 30, emit: Callable[[str], None] = print, backoff_max: float = 60.0,
-                 overrides: Mapping[str, Any] | None = None) -> None:
+                 overrides: Mapping[str, Any] | None = None, log_every_max: int = LOG_EVERY_MAX) -> None:
         self.spec = spec_for(kind)
         self.kind = kind
         self.ids = self.spec.check_ids(ids)
@@ -100,8 +116,12 @@ class Waiter:
         self.tail: deque[str] = deque(maxlen=tail_lines)
         self.emit = emit
         self.backoff_max = backoff_max
+        self.log_every_max = max(1, int(log_every_max))
         self.polls = 0
         self.errors = 0
+        self.last_resource: Mapping[str, Any] | None = None
+        self._log_every = 1  # polls between two log reads now
+        self._log_due = 0  # polls until the next log read (0: this one)
         self._unknown_seen: set[Any] = set()
         self._last_seen: tuple[Any, Any] | None = None
 
@@ -109,21 +129,50 @@ class Waiter:
     def get_request(self) -> ApiRequest:
         return self.spec.get(self.ids)
 
-    def log_request(self) -> ApiRequest | None:
+    def log_request(self, *, final: bool = False) -> ApiRequest | None:
+        """The log read of this poll, or None (no log, or not due: see ``log_every_max``).
+
+        :param final: the wait ends with this poll: the log is read whatever the cadence.
+        """
         if not self.stream_logs or self.spec.logs is None:
             return None
+        if not final and self._log_due > 0:
+            self._log_due -= 1
+            return None
         return self.spec.logs.request(self.ids, self.log_cursor)
+
+    def poll_steps(self) -> Generator[ApiRequest, Any, PollResult]:
+        """One poll without I/O: yields the requests to send, receives their answers (or a transient error thrown
+        in), returns ``(outcome or None, resource or None, retry delay or None)``. :func:`poll_once` and
+        :func:`apoll_once` only send what it yields, so the sync and async loops cannot drift apart.
+        """
+        try:
+            resource = (yield self.get_request()) or {}
+        except TRANSIENT_ERRORS as exc:
+            return None, None, self.on_error(exc)
+        verdict = self.observe(resource)
+        log_req = self.log_request(final=verdict.done)
+        if log_req is not None:
+            try:
+                self.on_log((yield log_req))
+            except TRANSIENT_ERRORS as exc:
+                self.emit(f"could not read the log this time: {exc}")
+        return self.settle(verdict, resource), resource, None
 
     # ---- answers --------------------------------------------------------------------------------------------
     def on_log(self, data: Any) -> None:
         assert self.spec.logs is not None
+        before = self.log_cursor
         lines, self.log_cursor = self.spec.logs.advance(data, self.log_cursor)
         for line in lines:
             self.tail.append(line)
             self.emit(line)
+        grew = bool(lines) or self.log_cursor != before
+        self._log_every = 1 if grew else min(self.log_every_max, self._log_every * 2)
+        self._log_due = self._log_every - 1
 
-    def on_resource(self, resource: Mapping[str, Any]) -> WaitOutcome | None:
-        """Classify one observation; an outcome when the wait is over."""
+    def observe(self, resource: Mapping[str, Any]) -> Verdict:
+        """Classify one observation (a successful poll: the error count restarts); unknown statuses noted once."""
         self.polls += 1
         self.errors = 0
         verdict = classify(self.kind, resource, expect_stop=self.expect_stop, overrides=self.overrides)
@@ -136,9 +185,15 @@ class Waiter:
             self._unknown_seen.add(verdict.status)
             self.emit(f"{self.kind} reports a status this provider does not know ({verdict.status!r}); "
                       "polling on")
-        if not verdict.done:
-            return None
-        return self.outcome(verdict, resource)
+        return verdict
+
+    def settle(self, verdict: Verdict, resource: Mapping[str, Any]) -> WaitOutcome | None:
+        """The outcome of an observation when the wait is over, else None."""
+        return self.outcome(verdict, resource) if verdict.done else None
+
+    def on_resource(self, resource: Mapping[str, Any]) -> WaitOutcome | None:
+        """Classify one observation; an outcome when the wait is over."""
+        return self.settle(self.observe(resource), resource)
 
     def outcome(self, verdict: Verdict, resource: Mapping[str, Any] | None, state: str | None = None) -> WaitOutcome:
         summary = self.spec.summarize(resource) if (self.spec.summarize and resource) else {}
@@ -164,37 +219,68 @@ class Waiter:
         message = f"{self.kind} {self.ids} did not finish before the deadline (last status {verdict.status})"
         return self.outcome(Verdict(self.kind, verdict.status, TIMEOUT, message), resource, TIMEOUT)
 
-    def next_sleep(self, now: float) -> float:
+    def next_sleep(self, now: float, delay: float | None = None) -> float:
+        """Seconds to sleep before the next poll: ``delay`` (default the poll interval), never past the deadline."""
+        wanted = self.poll_interval if delay is None else delay
         if self.deadline is None:
-            return self.poll_interval
-        return max(0.0, min(self.poll_interval, self.deadline - now))
+            return wanted
+        return max(0.0, min(wanted, self.deadline - now))
+
+    def after_poll(self, result: PollResult, now: float) -> tuple[WaitOutcome | None, float]:
+        """What both loops do after a poll: ``(outcome, 0)`` when the wait is over (done, or the deadline passed,
+        also after a transient error), else ``(None, seconds to sleep)``.
+
+        :param result: what :func:`poll_once` / :func:`apoll_once` returned.
+        :param now: epoch seconds.
+        """
+        outcome, resource, retry_delay = result
+        if resource is not None:
+            self.last_resource = resource
+        if outcome is not None:
+            return outcome, 0.0
+        if self.timed_out(now):
+            return self.timeout_outcome(self.last_resource), 0.0
+        return None, self.next_sleep(now, retry_delay)
 
 
-def poll_once(client: ModelArtsClient, waiter: Waiter) -> tuple[WaitOutcome | None, Mapping[str, Any] | None,
-                                                                 float | None]:
-    """One poll: read the resource and its new log lines. Returns (outcome or None, resource, retry delay)."""
+def poll_once(client: ModelArtsClient, waiter: Waiter) -> PollResult:
+    """One poll: read the resource and, when due, its new log lines. Returns (outcome or None, resource, retry
+    delay)."""
+    steps = waiter.poll_steps()
+    req = next(steps)
     try:
-        resource = client.call(waiter.get_request())
-    except TRANSIENT_ERRORS as exc:
-        return None, None, waiter.on_error(exc)
-    log_req = waiter.log_request()
-    if log_req is not None:
-        try:
-            waiter.on_log(client.call(log_req))
-        except TRANSIENT_ERRORS as exc:
-            waiter.emit(f"could not read the log this time: {exc}")
-    return waiter.on_resource(resource or {}), resource, None
+        while True:
+            try:
+                answer = client.call(req)
+            except TRANSIENT_ERRORS as exc:
+                req = steps.throw(exc)
+            else:
+                req = steps.send(answer)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+
+
+async def apoll_once(client: AsyncModelArtsClient, waiter: Waiter) -> PollResult:
+    """:func:`poll_once` with the async client (the trigger's poll): the same steps, awaited."""
+    steps = waiter.poll_steps()
+    req = next(steps)
+    try:
+        while True:
+            try:
+                answer = await client.call(req)
+            except TRANSIENT_ERRORS as exc:
+                req = steps.throw(exc)
+            else:
+                req = steps.send(answer)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
 
 
 def wait_sync(client: ModelArtsClient, waiter: Waiter, *, sleep: Callable[[float], None] = time.sleep,
               now: Callable[[], float] = time.time) -> WaitOutcome:
     """Poll until the resource is done or the deadline passes (the synchronous loop)."""
-    last: Mapping[str, Any] | None = None
     while True:
-        outcome, resource, retry_delay = poll_once(client, waiter)
+        outcome, delay = waiter.after_poll(poll_once(client, waiter), now())
         if outcome is not None:
             return outcome
-        last = resource if resource is not None else last
-        if waiter.timed_out(now()):
-            return waiter.timeout_outcome(last)
-        sleep(retry_delay if retry_delay is not None else waiter.next_sleep(now()))
+        sleep(delay)

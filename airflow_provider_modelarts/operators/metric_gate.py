@@ -68,8 +68,8 @@ class ModelArtsMetricGateOperator(BaseBranchOperator):
     :param metrics: the metrics themselves, a dict or JSON text (templated; e.g. an upstream XCom), or
     :param metrics_path: a metrics JSON file in OBS (``obs://bucket/key`` or ``/bucket/key``, templated), or
     :param training_job_id: a v2 training job (templated), read through ``metrics_source``: ``output`` (default:
-        the JSON file ``metrics_file`` in the job's output directory ``training_output``, one GET of the job plus
-        one OBS read) or ``api`` (the job's metrics API of ``task``, a series reduced by ``aggregate``).
+        the JSON file ``metrics_file`` in the job's output directory ``training_output``: one OBS read, the
+        output taken from the upstream training task's XCom, or one GET of the job when the id came from elsewhere) or ``api`` (the job's metrics API of ``task``, a series reduced by ``aggregate``).
     :param aggregate: how a series becomes one number: ``last`` (default), ``first``, ``max``, ``min``, ``mean``.
     :param on_missing: ``fail`` (default: the task fails naming the metrics that exist) or ``skip`` (the skip
         branch is taken).
@@ -144,21 +144,24 @@ class ModelArtsMetricGateOperator(BaseBranchOperator):
         except ValueError as exc:
             raise AirflowFailException(f"{url} is not a JSON metrics file: {exc}") from None
 
-    def _job_output(self) -> str:
+    def _job_output(self, context: Context) -> str:
+        """The job's output folder, from the upstream training task's XCom or one GET (:func:`.training_outputs`)."""
         from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
+        from airflow_provider_modelarts.operators.training import pick_output, training_outputs
 
-        job = ModelArtsHook(self.modelarts_conn_id).get_training_job(str(self.training_job_id))
-        outputs = [o for o in (job.get("algorithm") or {}).get("outputs") or []
-                   if not self.training_output or o.get("name") == self.training_output]
-        urls = [((o.get("remote") or {}).get("obs") or {}).get("obs_url") for o in outputs]
-        urls = [u for u in urls if u]
-        if not urls:
+        hook = ModelArtsHook(self.modelarts_conn_id)
+        _, channels = training_outputs(self, context, str(self.training_job_id), hook.get_training_job)
+        url = pick_output(channels, self.training_output)
+        if url is None:
             raise AirflowFailException(f"Training job {self.training_job_id} has no OBS output "
                                        f"{self.training_output or ''} holding {self.metrics_file}.")
-        return urls[0] if urls[0].endswith("/") else urls[0] + "/"
+        return url
 
-    def read_metrics(self) -> Any:
-        """The metrics document from the configured source."""
+    def read_metrics(self, context: Context) -> Any:
+        """The metrics document from the configured source.
+
+        :param context: the task's context (the training job's outputs come from its upstream XCom).
+        """
         if self.metrics not in (None, ""):
             if isinstance(self.metrics, str):
                 try:
@@ -173,12 +176,12 @@ class ModelArtsMetricGateOperator(BaseBranchOperator):
 
             return ModelArtsHook(self.modelarts_conn_id).get_training_job_metrics(str(self.training_job_id),
                                                                                   self.task)
-        return self._read_obs_json(self._job_output() + self.metrics_file.lstrip("/"))
+        return self._read_obs_json(self._job_output(context) + self.metrics_file.lstrip("/"))
 
     # ---- deciding ----------------------------------------------------------------------------------------------
     def choose_branch(self, context: Context) -> str | Iterable[str] | None:
         threshold = self.check_arguments()
-        metrics = self.read_metrics()
+        metrics = self.read_metrics(context)
         value = reduce_value(lookup(metrics, str(self.metric)), self.aggregate)
         ti = context["ti"]
         ti.xcom_push(key="metric_value", value=value)

@@ -104,9 +104,10 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
     (subset of real-time, batch, edge), ``initial_config`` (config.json as a dict or string), ``model_metrics``,
     ``model_docs``, ``template``, ``workspace_id``; ``model_spec``: a raw body merged over them.
 
-    :param training_job_id: import from this v2 training job's output instead of ``source_location`` (one GET
-        resolves the output directory; the job must be Completed). :param training_output: the output channel to
-        use (default: the first one).
+    :param training_job_id: import from this v2 training job's output instead of ``source_location`` (the output
+        directory comes from the upstream training task's XCom, or one GET when the id came from elsewhere; the job
+        must be Completed).
+    :param training_output: the output channel to use (default: the first one).
 
     A model with the same name and version is reattached to (``action_if_exists="reattach"``, the default); one
     that failed is deleted and imported again. Publishing failures (``failed``, ``building_failed``) fail the task
@@ -169,28 +170,28 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
         except SpecError as exc:
             raise AirflowFailException(str(exc)) from None
 
-    def resolve_training_output(self) -> str:
-        """The ``/bucket/dir/`` of the training job's output (one GET); the job must be Completed."""
-        job = self.hook.get_training_job(str(self.training_job_id))
-        phase = (job.get("status") or {}).get("phase")
+    def resolve_training_output(self, context: Context) -> str:
+        """The ``/bucket/dir/`` of the training job's output; the job must be Completed. Read from the upstream
+        training task's XCom, or with one GET when the job id came from elsewhere (:func:`.training_outputs`)."""
+        from airflow_provider_modelarts.operators.training import pick_output, training_outputs
+
+        job_id = str(self.training_job_id)
+        phase, channels = training_outputs(self, context, job_id, self.hook.get_training_job)
         if phase != "Completed":
-            raise AirflowFailException(f"Training job {self.training_job_id} is {phase}, not Completed: its output "
+            raise AirflowFailException(f"Training job {job_id} is {phase}, not Completed: its output "
                                        "holds no model to import.")
-        outputs = [o for o in (job.get("algorithm") or {}).get("outputs") or []
-                   if not self.training_output or o.get("name") == self.training_output]
-        urls = [((o.get("remote") or {}).get("obs") or {}).get("obs_url") for o in outputs]
-        urls = [u for u in urls if u]
-        if not urls:
-            names = [o.get("name") for o in (job.get("algorithm") or {}).get("outputs") or []]
-            raise AirflowFailException(f"Training job {self.training_job_id} has no OBS output "
+        url = pick_output(channels, self.training_output)
+        if url is None:
+            names = [c.get("name") for c in channels]
+            raise AirflowFailException(f"Training job {job_id} has no OBS output "
                                        f"{self.training_output or ''} to import a model from (outputs: {names}).")
-        return to_v1_obs_path(urls[0])
+        return to_v1_obs_path(url)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         from airflow_provider_modelarts.client.errors import ModelArtsConflictError
 
         if self.training_job_id and body.get("source_location") == FROM_TRAINING_JOB:
-            body["source_location"] = self.resolve_training_output()
+            body["source_location"] = self.resolve_training_output(context)
             body.setdefault("source_job_id", str(self.training_job_id))
             self.log.info("Importing the model from training job %s output %s", self.training_job_id,
                           body["source_location"])

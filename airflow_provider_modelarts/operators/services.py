@@ -538,7 +538,8 @@ class ModelArtsDeleteServiceOperator(ModelArtsResourceOperator):
 class ModelArtsPredictOperator(BaseOperator):
     """Call a real-time service: ``POST {access_address}{path}`` signed with the connection's credentials.
 
-    :param service_id: the service (its ``access_address`` is read with one GET), or
+    :param service_id: the service (its ``access_address`` is taken from an upstream deploy or update task's
+        return value, else read with one GET), or
     :param access_address: the inference address itself (e.g. the deploy task's XCom ``access_address``).
     :param payload: a JSON body (templated; a string is parsed as JSON), or
     :param file_path: a file to send as ``multipart/form-data`` (a local path or ``obs://``), under
@@ -588,7 +589,8 @@ class ModelArtsPredictOperator(BaseOperator):
 
         payload = self._check()
         hook = ModelArtsHook(self.modelarts_conn_id)
-        address = self.access_address or hook.get_service(str(self.service_id)).get("access_address")
+        address = self.access_address or self._upstream_address(context) or hook.get_service(
+            str(self.service_id)).get("access_address")
         if not address:
             raise AirflowException(f"Service {self.service_id} has no access_address (not a deployed real-time "
                                    "service).")
@@ -600,6 +602,14 @@ class ModelArtsPredictOperator(BaseOperator):
             result = hook.predict(address, payload, self.path)
         self.log.info("Prediction from %s: %s", address, str(result)[:500])
         return result
+
+    def _upstream_address(self, context: Context) -> str | None:
+        """The service's ``access_address`` from an upstream deploy or update task's return value (no request)."""
+        from airflow_provider_modelarts.operators.upstream import upstream_summary
+
+        summary = upstream_summary(self, context, (ModelArtsDeployServiceOperator, ModelArtsUpdateServiceOperator),
+                                   "service_id", str(self.service_id), "access_address")
+        return str(summary["access_address"]) if summary else None
 
     def _read_file(self) -> tuple[bytes, str]:
         path = str(self.file_path)

@@ -3,12 +3,14 @@
 ``ModelArtsCreateTrainingJobOperator`` takes the SDK reference's ``Estimator`` arguments and/or a raw
 ``job_spec`` in REST shape (merged over the arguments), validates everything before any call, reattaches to a
 job an earlier try created, streams the job's log into the task log while waiting (sync or deferred) and
-returns a compact summary. XCom keys: ``training_job_id``, ``training_job_name``, ``training_metrics``.
+returns a compact summary (its return value: phase, outputs and ``output_channels`` ``[{"name", "obs_url"}]``, which
+downstream operators read instead of fetching the job: :func:`training_outputs`). XCom keys: ``training_job_id``,
+``training_job_name``, ``training_metrics``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk.exceptions import AirflowFailException
@@ -18,6 +20,7 @@ from airflow_provider_modelarts.links.modelarts import ModelArtsTrainingJobLink
 from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name, run_key
 
 if TYPE_CHECKING:
+    from airflow.sdk import BaseOperator
     from airflow.sdk.definitions.context import Context
 
     from airflow_provider_modelarts.client.waiter import WaitOutcome
@@ -269,6 +272,38 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsResourceOper
         if tail:
             text += "\nLast log lines:\n" + "\n".join(tail[-20:])
         return text
+
+
+def training_outputs(task: BaseOperator, context: Context, training_job_id: str,
+                     get_job: Callable[[str], Mapping[str, Any]]) -> tuple[Any, list[dict[str, Any]]]:
+    """The phase and the OBS outputs (``[{"name", "obs_url"}]``) of v2 training job ``training_job_id``.
+
+    From the return value (XCom) of an upstream :class:`ModelArtsCreateTrainingJobOperator` that ran this job: no
+    request. Otherwise (the id came from elsewhere) one ``get_job`` call.
+
+    :param task: the operator asking (its upstream tasks are searched).
+    :param context: its context (for ``xcom_pull``).
+    :param training_job_id: the job.
+    :param get_job: ``(job id) -> job`` (one GET), the fallback.
+    """
+    from airflow_provider_modelarts.operators.upstream import upstream_summary
+
+    summary = upstream_summary(task, context, (ModelArtsCreateTrainingJobOperator,), "training_job_id",
+                               training_job_id, "output_channels")
+    if summary is not None:
+        return summary.get("phase"), [dict(c) for c in summary["output_channels"]]
+    from airflow_provider_modelarts.client.resources import summarize_training_v2
+
+    fetched = summarize_training_v2(get_job(training_job_id))
+    return fetched.get("phase"), fetched["output_channels"]
+
+
+def pick_output(channels: Sequence[Mapping[str, Any]], name: str | None) -> str | None:
+    """The OBS URL of the output ``name`` (any output when None), as a folder (``/`` at the end); None if none."""
+    urls = [str(c["obs_url"]) for c in channels if c.get("obs_url") and (not name or c.get("name") == name)]
+    if not urls:
+        return None
+    return urls[0] if urls[0].endswith("/") else urls[0] + "/"
 
 
 class ModelArtsTerminateTrainingJobOperator(ModelArtsResourceOperator):

@@ -66,33 +66,19 @@ class ModelArtsResourceTrigger(BaseTrigger):
         return await ModelArtsHook(self.modelarts_conn_id).get_async_client()
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        from airflow_provider_modelarts.client.waiter import TRANSIENT_ERRORS, Waiter
+        from airflow_provider_modelarts.client.waiter import Waiter, apoll_once
 
         waiter = Waiter(self.kind, self.ids, poll_interval=self.poll_interval, deadline=self.deadline,
                         expect_stop=self.expect_stop, stream_logs=self.stream_logs, log_cursor=self.log_cursor,
                         error_budget=self.error_budget, emit=self.log.info, overrides=self.overrides)
         try:
             async with await self._client() as client:
-                resource: dict[str, Any] | None = None
-                while True:
-                    try:
-                        resource = await client.call(waiter.get_request())
-                    except TRANSIENT_ERRORS as exc:
-                        await asyncio.sleep(waiter.on_error(exc))
-                        continue
-                    log_req = waiter.log_request()
-                    if log_req is not None:
-                        try:
-                            waiter.on_log(await client.call(log_req))
-                        except TRANSIENT_ERRORS as exc:
-                            self.log.info("could not read the log this time: %s", exc)
-                    outcome = waiter.on_resource(resource or {})
-                    if outcome is None and waiter.timed_out(time.time()):
-                        outcome = waiter.timeout_outcome(resource)
+                while True:  # the loop of wait_sync, awaited
+                    outcome, delay = waiter.after_poll(await apoll_once(client, waiter), time.time())
                     if outcome is not None:
                         yield TriggerEvent(outcome.to_event())
                         return
-                    await asyncio.sleep(waiter.next_sleep(time.time()))
+                    await asyncio.sleep(delay)
         except Exception as exc:  # the operator decides: the event carries the error
             yield TriggerEvent({"status": "error", "kind": self.kind, "ids": self.ids,
                                 "message": f"{type(exc).__name__}: {exc}", "log_cursor": waiter.log_cursor,

@@ -167,12 +167,17 @@ def runner_conn(airflow_db, runner: EmulatorHandle) -> Iterator[EmulatorHandle]:
 def test_runner_end_to_end_predicts_the_trained_model_and_rolls_back_a_failed_canary(
         runner_conn: EmulatorHandle) -> None:
     handle = runner_conn
+    handle.clear_requests()
     dr = run_dag("ms_runner_e2e")
+    kinds = [e["kind"] for e in handle.requests()]
     states = ti_states(dr)
     assert states == {"train": "success", "gate": "success", "no_promotion": "skipped", "import_model": "success",
                       "deploy": "success", "predict_before": "success", "import_canary": "success",
                       "canary": "failed", "predict_after": "success"}, (states, dr.output[-6000:])
     assert xcom(dr, "gate", "gate_passed") is True and xcom(dr, "gate", "metric_value") > 0.99
+    # the gate and the import take the job's output from the training task's XCom: after the training task's last
+    # poll (its metrics read follows it) no request reads the job again
+    assert "training_v2.get" not in kinds[kinds.index("training_v2.metrics"):], kinds
 
     # the prediction is the trained model's: slope and intercept fitted by the real training script
     output = json.loads(handle.emu.obs.get(BUCKET, _output_key(dr, handle, "model/config.json")))
