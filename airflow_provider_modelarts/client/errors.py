@@ -102,7 +102,8 @@ class ModelArtsConnectionError(ModelArtsError):
 class ModelArtsAmbiguousError(ModelArtsError):
     """A non-idempotent request (a create) failed in a way that does not tell whether the service acted.
 
-    :param operation: the operation; :param cause: the answer or connection error behind it.
+    :param operation: the operation
+    :param cause: the answer or connection error behind it.
     Callers reconcile: look the resource up by its deterministic name, reattach, or create again.
     """
 

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PageStyle:
-    """:param unit: ``page`` (position counts pages) or ``row``. :param start: first position."""
+    """:param unit: ``page`` (position counts pages) or ``row``
+    :param start: first position."""
 
     name: str
     offset_param: str
@@ -43,7 +44,10 @@ BODY_SEARCH = PageStyle("body_search", "offset", "limit", "page", 0, in_body=Tru
 
 @dataclass(frozen=True)
 class Pager:
-    """How to page one listing. :param items_key: list field. :param total_key: total-count field, if any."""
+    """How to page one listing.
+
+    :param items_key: list field
+    :param total_key: total-count field, if any."""
 
     style: PageStyle
     items_key: str

@@ -19,7 +19,8 @@ Ids = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class ResourceSpec:
-    """:param kind: the state table (:mod:`.states`) of this resource. :param id_keys: ids naming one resource.
+    """:param kind: the state table (:mod:`.states`) of this resource
+    :param id_keys: ids naming one resource.
     :param optional_keys: further ids kept when given (e.g. the v1 log file the log source reads)."""
 
     kind: str

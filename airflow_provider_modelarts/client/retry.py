@@ -30,7 +30,9 @@ class Decision:
 
 @dataclass
 class RetryPolicy:
-    """:param max_retries: retries after the first try. :param backoff: base seconds. :param backoff_max: cap."""
+    """:param max_retries: retries after the first try
+    :param backoff: base seconds
+    :param backoff_max: cap."""
 
     max_retries: int = 5
     backoff: float = 0.5
@@ -68,8 +70,10 @@ class RetryPolicy:
 class Attempts:
     """The tries of one request: the sync and async clients only send, sleep and ask this object what next.
 
-    :param policy: the retry rules. :param kind: the operation (for errors and counters).
-    :param url: where it goes (errors name it without the query). :param idempotent: safe to re-send.
+    :param policy: the retry rules
+    :param kind: the operation (for errors and counters).
+    :param url: where it goes (errors name it without the query)
+    :param idempotent: safe to re-send.
     """
 
     def __init__(self, policy: RetryPolicy, kind: str, url: str, *, idempotent: bool) -> None:

@@ -96,7 +96,8 @@ def sign_request(
     :param url: scheme, host (with port) and path, already percent-encoded as it will be sent, no query.
     :param headers: headers to send and sign (``X-Project-Id``, ``Content-Type``, ``X-Security-Token`` ...).
     :param body: the exact body bytes, or None.
-    :param ak: access key id. :param sk: secret access key.
+    :param ak: access key id
+    :param sk: secret access key.
     :param query: query pairs (a key may repeat).
     :param now: signing time (default: now, UTC); ignored when ``headers`` already has ``X-Sdk-Date``.
     """

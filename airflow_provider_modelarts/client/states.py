@@ -111,7 +111,8 @@ class NewestEntryTable(StateTable):
     Used for a service's config update, observed through its update logs (``GET .../logs``): the status is the
     ``result`` (``RUNNING``/``SUCCESS``/``FAIL``) of the newest log entry; with no entry yet it is ``empty_status``.
 
-    :param list_key: the key of the list. :param order_key: the entry field that orders entries (newest = max;
+    :param list_key: the key of the list
+    :param order_key: the entry field that orders entries (newest = max;
         ties go to the later entry). :param empty_status: the status when the list is empty.
     """
 

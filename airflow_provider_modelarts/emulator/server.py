@@ -161,7 +161,9 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 class EmulatorServer:
     """A running emulator: the HTTP server in a background thread.
 
-    :param emu: the state; :param host: bind address (loopback); :param port: 0 picks a free port.
+    :param emu: the state
+    :param host: bind address (loopback)
+    :param port: 0 picks a free port.
     """
 
     def __init__(self, emu: Emulator, host: str = "127.0.0.1", port: int = 0) -> None:

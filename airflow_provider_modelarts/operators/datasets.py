@@ -85,7 +85,9 @@ def _spec_error(what: str, *problems: str) -> Exception:
 def modelarts_path(value: Any, field: str, *, what: str, folder: bool = False) -> str:
     """``obs://bucket/key`` or ``/bucket/key`` as the ``/bucket/key`` form the dataset APIs take.
 
-    :param value: the path. :param field: argument name (for the error). :param what: what is being validated.
+    :param value: the path
+    :param field: argument name (for the error)
+    :param what: what is being validated.
     :param folder: add a trailing ``/``.
     """
     from airflow_provider_modelarts.client.obs_paths import parse_obs_url, to_obs_url
@@ -542,9 +544,13 @@ class ModelArtsUpdateDatasetOperator(ModelArtsResourceOperator):
     """Rename a dataset, change its description or current version, add/update/delete labels
     (``PUT /v2/{project_id}/datasets/{dataset_id}``). Returns ``{"dataset_id"}``.
 
-    :param dataset_id: the dataset (templated). :param dataset_name: new name. :param description: new description.
-    :param current_version_id: version to make current. :param add_labels: / :param update_labels: /
-        :param delete_labels: label names or ``{name, type, property}`` objects.
+    :param dataset_id: the dataset (templated)
+    :param dataset_name: new name
+    :param description: new description.
+    :param current_version_id: version to make current
+    :param add_labels: label names or ``{name, type, property}`` objects to add.
+    :param update_labels: label names or ``{name, type, property}`` objects to change.
+    :param delete_labels: label names or ``{name, type, property}`` objects to delete.
     """
 
     resource_kind = "dataset"
@@ -597,7 +603,8 @@ class ModelArtsUpdateDatasetOperator(ModelArtsResourceOperator):
 class ModelArtsDeleteDatasetOperator(ModelArtsResourceOperator):
     """Delete a dataset (``DELETE /v2/{project_id}/datasets/{dataset_id}``).
 
-    :param dataset_id: the dataset (templated). :param ignore_missing: a dataset that does not exist is not an error.
+    :param dataset_id: the dataset (templated)
+    :param ignore_missing: a dataset that does not exist is not an error.
     """
 
     resource_kind = "dataset"
@@ -785,10 +792,14 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
     :param dataset_id: the dataset (templated).
     :param path: OBS output folder (``obs://bucket/export/``); the service writes ``{path}Data/<name>.manifest``.
     :param export_type: 0 labelled, 1 unlabelled, 2 all (default), 3 by condition (``sample_state``/``samples``).
-    :param export_format: 1 tree, 2 tile (default). :param version_id: export this version's snapshot.
-    :param version_format: ``Default``, ``CarbonData``, ``CSV``. :param sample_state: ``__ALL__``, ``__NONE__`` ...
-    :param annotation_format: ``VOC`` or ``COCO``. :param source_type_header: ``obs://`` (default) or ``s3://``.
-    :param with_column_header: table exports. :param samples: sample ids (``export_type=3``).
+    :param export_format: 1 tree, 2 tile (default)
+    :param version_id: export this version's snapshot.
+    :param version_format: ``Default``, ``CarbonData``, ``CSV``
+    :param sample_state: ``__ALL__``, ``__NONE__`` ...
+    :param annotation_format: ``VOC`` or ``COCO``
+    :param source_type_header: ``obs://`` (default) or ``s3://``.
+    :param with_column_header: table exports
+    :param samples: sample ids (``export_type=3``).
     :param export_dest: ``DIR`` (default) or ``NEW_DATASET``; then ``new_dataset_name`` (required) and
         ``new_dataset_work_path``. :param export_params: further ``export_params`` fields.
     :param asset_alias: also emit the export location through this ``AssetAlias`` (templated paths).
@@ -901,11 +912,17 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
 class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
     """Publish a dataset version (``POST .../versions``) and wait until it is usable (status 1) (SDK 7.2.2).
 
-    :param dataset_id: the dataset (templated). :param version_name: 1-32 characters (default: the service's
-        ``V001``, ``V002`` ...). :param version_format: ``Default``, ``CarbonData``, ``CSV``.
-    :param description: / :param label_task_type: / :param label_task_id: SDK arguments.
-    :param train_evaluate_sample_ratio: training share, ``"0.80"`` (or 0.8). :param clear_hard_property: /
-        :param remove_sample_usage: / :param export_images: / :param with_column_header: REST options.
+    :param dataset_id: the dataset (templated)
+    :param version_name: 1-32 characters (default: the service's ``V001``, ``V002`` ...).
+    :param version_format: ``Default``, ``CarbonData``, ``CSV``.
+    :param description: the version's description (SDK argument).
+    :param label_task_type: labeling type code (SDK argument, a cited exception of the REST table).
+    :param label_task_id: publish from this labeling task (SDK argument, a cited exception of the REST table).
+    :param train_evaluate_sample_ratio: training share, ``"0.80"`` (or 0.8).
+    :param clear_hard_property: REST option.
+    :param remove_sample_usage: REST option.
+    :param export_images: REST option.
+    :param with_column_header: REST option.
 
     ModelArts publishes at most one version per dataset per minute: a second publish fails the try with a clear
     ``ModelArts.4370`` message (retry after a minute, e.g. ``retry_delay=timedelta(minutes=1)``). A retry
@@ -991,7 +1008,9 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
 class ModelArtsDeleteDatasetVersionOperator(ModelArtsResourceOperator):
     """Delete a dataset version (``DELETE .../versions/{version_id}``).
 
-    :param dataset_id: / :param version_id: templated. :param ignore_missing: a missing version is not an error.
+    :param dataset_id: the dataset (templated).
+    :param version_id: the version (templated).
+    :param ignore_missing: a missing version is not an error.
     """
 
     resource_kind = "dataset_version"
@@ -1019,8 +1038,10 @@ class ModelArtsDeleteSamplesOperator(ModelArtsResourceOperator):
     :param dataset_id: the dataset (templated).
     :param sample_ids: the sample ids (templated), or None to select them with ``sample_state``/``label_name``
         (e.g. ``sample_state="__NONE__"`` deletes every unlabelled sample).
-    :param sample_state: / :param label_name: selection when ``sample_ids`` is None.
-    :param delete_source: also delete the OBS objects. :param ignore_missing: ids that do not exist are skipped
+    :param sample_state: selection when ``sample_ids`` is None.
+    :param label_name: selection when ``sample_ids`` is None.
+    :param delete_source: also delete the OBS objects
+    :param ignore_missing: ids that do not exist are skipped
         (logged) instead of failing the task.
 
     Returns ``{"dataset_id", "deleted", "failed": [{sample_id, error_code, error_msg}]}``.
@@ -1079,12 +1100,17 @@ class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
     """Create a team labeling task on a dataset (``POST .../workforce-tasks``) and wait until it has started
     (SDK reference 7.7.1).
 
-    :param dataset_id: the dataset (templated). :param task_name: 1-64 letters, digits, ``_``, ``-`` (default
-        ``<task_id>-<run key>``); an existing task of that name is reattached to. :param task_type: labeling type
-        code (SDK reference 7.7.1; a cited exception of the REST table). :param description: SDK 7.7.1 (0-256
-        characters without ``^!<>=&"'``, as the task update documents). :param repetition: / :param workforces_config: /
-        :param sample_conditions: / :param auto_sync_dataset: / :param synchronize_data: / :param data_sync_type:
-        REST options.
+    :param dataset_id: the dataset (templated)
+    :param task_name: 1-64 letters, digits, ``_``, ``-`` (default ``<task_id>-<run key>``); an existing task of
+        that name is reattached to.
+    :param task_type: labeling type code (SDK reference 7.7.1; a cited exception of the REST table).
+    :param description: SDK 7.7.1 (0-256 characters without ``^!<>=&"'``, as the task update documents).
+    :param repetition: REST option.
+    :param workforces_config: REST option.
+    :param sample_conditions: REST option.
+    :param auto_sync_dataset: REST option.
+    :param synchronize_data: REST option.
+    :param data_sync_type: REST option.
 
     XCom: ``dataset_id``, ``label_task_id``. Returns the task's id, name, status and statistics.
     """
@@ -1147,9 +1173,11 @@ class ModelArtsBuildManifestOperator(ObsAssetMixin, BaseOperator):
     :param labels: ``"folders"`` (default: the first sub-folder is the label, ImageNet layout), a mapping of a
         relative file or sub-folder (ending ``/``) to a label name or names (templated), or None.
     :param label_type: manifest label type or dataset type code (default 0, image classification).
-    :param extensions: file endings to keep (default images; None: every file). :param usage: ``TRAIN`` ...
+    :param extensions: file endings to keep (default images; None: every file)
+    :param usage: ``TRAIN`` ...
     :param source_scheme: ``obs://`` or ``s3://`` in the ``source`` of every line.
-    :param save_mode: ``w`` or ``a``. :param allow_empty: an empty folder is a success (default: it fails).
+    :param save_mode: ``w`` or ``a``
+    :param allow_empty: an empty folder is a success (default: it fails).
     :param asset_alias: also emit the manifest location through this ``AssetAlias``.
     :param modelarts_conn_id: the ``modelarts`` connection (for ``obs://`` folders and manifests).
 

@@ -37,7 +37,8 @@ FROM_TRAINING_JOB = "/training-job-output/"
 def to_v1_obs_path(path: str, *, folder: bool = True) -> str:
     """``obs://bucket/dir`` or ``/bucket/dir`` -> ``/bucket/dir/`` (the form the v1 model and service APIs use).
 
-    :param path: an OBS path in either form. :param folder: end the path with ``/``.
+    :param path: an OBS path in either form
+    :param folder: end the path with ``/``.
     :raises ValueError: when ``path`` is neither form.
     """
     if path.startswith("obs://"):
@@ -230,7 +231,8 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
 class ModelArtsDeleteModelOperator(ModelArtsResourceOperator):
     """Delete a model (``DELETE /v1/{project_id}/models/{model_id}``).
 
-    :param model_id: the model (templated). :param cascade: also delete the other versions of the same name.
+    :param model_id: the model (templated)
+    :param cascade: also delete the other versions of the same name.
     :param ignore_missing: a model that does not exist is not an error.
 
     A model used by a service is not deleted: the task fails with the remote error (``ModelArts.3009``).

@@ -87,8 +87,10 @@ def config_problems(configs: Sequence[Mapping[str, Any]], infer_type: str | None
                     partial: bool = False) -> list[str]:
     """Cross-field rules of a ``config`` array the schema cannot express; one message line per problem.
 
-    :param configs: the config entries. :param infer_type: real-time, batch or edge (None: unknown, an update).
-    :param max_instances: the instance count limit per entry. :param partial: entries may omit the weight (an
+    :param configs: the config entries
+    :param infer_type: real-time, batch or edge (None: unknown, an update).
+    :param max_instances: the instance count limit per entry
+    :param partial: entries may omit the weight (an
         update that inherits from the current config).
     """
     problems = []
@@ -124,7 +126,8 @@ def build_service_body(args: Mapping[str, Any], service_spec: Mapping[str, Any] 
 
     :param args: ``service_name``, ``infer_type``, ``description``, ``configs``, the network and schedule fields.
     :param service_spec: a REST-shaped body merged over what the arguments produce.
-    :param name: the service name when none is given. :param marker: the run marker added to the description.
+    :param name: the service name when none is given
+    :param marker: the run marker added to the description.
     :param max_instances: the instance count limit per config entry.
     :raises SpecError: naming every problem, before any remote call.
     """
@@ -516,7 +519,8 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
 class ModelArtsDeleteServiceOperator(ModelArtsResourceOperator):
     """Delete a service (``DELETE /v1/{project_id}/services/{service_id}``).
 
-    :param service_id: the service (templated). :param ignore_missing: a missing service is not an error.
+    :param service_id: the service (templated)
+    :param ignore_missing: a missing service is not an error.
     """
 
     resource_kind = "service"

@@ -344,7 +344,8 @@ class ModelArtsTerminateTrainingJobOperator(ModelArtsResourceOperator):
 class ModelArtsDeleteTrainingJobOperator(ModelArtsResourceOperator):
     """Delete a v2 training job (``DELETE /v2/{project_id}/training-jobs/{id}``).
 
-    :param training_job_id: the job (templated). :param ignore_missing: a job that does not exist is not an error.
+    :param training_job_id: the job (templated)
+    :param ignore_missing: a job that does not exist is not an error.
     """
 
     resource_kind = "training_v2"

@@ -544,7 +544,8 @@ class ModelArtsStopTrainingJobVersionV1Operator(_ActOnOperator):
 
     A version that already ended is left as it is (logged; its status is returned).
 
-    :param job_id: the job (templated). :param version_id: the version (templated).
+    :param job_id: the job (templated)
+    :param version_id: the version (templated).
     """
 
     resource_kind = "training_v1"
@@ -569,7 +570,8 @@ class ModelArtsStopTrainingJobVersionV1Operator(_ActOnOperator):
 class ModelArtsDeleteTrainingJobV1Operator(ModelArtsResourceOperator):
     """Delete a v1 training job with all its versions, or one version (``version_id``).
 
-    :param job_id: the job (templated). :param version_id: delete only this version (templated).
+    :param job_id: the job (templated)
+    :param version_id: delete only this version (templated).
     :param ignore_missing: a job or version that does not exist is not an error.
     """
 
@@ -605,7 +607,8 @@ class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsResourceOperator):
     Takes the Estimator arguments of :class:`ModelArtsCreateTrainingJobV1Operator` (code, data, flavor, engine
     ... all templated) plus ``job_config`` (REST fields merged over).
 
-    :param config_name: the name (templated). :param config_description: its description.
+    :param config_name: the name (templated)
+    :param config_description: its description.
     :param if_exists: ``update`` (default: replace the fields given) or ``fail``.
     """
 
@@ -677,7 +680,8 @@ class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsResourceOperator):
 class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsResourceOperator):
     """Delete a v1 training job configuration.
 
-    :param config_name: the configuration (templated). :param ignore_missing: a missing one is not an error.
+    :param config_name: the configuration (templated)
+    :param ignore_missing: a missing one is not an error.
     """
 
     template_fields: Sequence[str] = ("config_name", "modelarts_conn_id")
@@ -726,8 +730,10 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, _VisualizationOp
 
     :param train_url: the OBS folder with the event files (templated; ``obs://b/d/`` or ``/b/d/``).
     :param job_name: 1-20 characters (default ``<task_id prefix>-<run key>``, stable across tries).
-    :param job_description: description. :param job_type: ``tensorboard`` (default) or ``mindinsight``.
-    :param flavor: a flavor code. :param auto_stop_hours: stop it after 1-24 hours (0 or None: never).
+    :param job_description: description
+    :param job_type: ``tensorboard`` (default) or ``mindinsight``.
+    :param flavor: a flavor code
+    :param auto_stop_hours: stop it after 1-24 hours (0 or None: never).
     """
 
     template_fields: Sequence[str] = ("train_url", "job_name", "job_description", "modelarts_conn_id")
@@ -812,7 +818,10 @@ class ModelArtsRestartVisualizationJobOperator(_VisualizationActOn):
 
 
 class ModelArtsDeleteVisualizationJobOperator(ModelArtsResourceOperator):
-    """Delete a visualization job. :param job_id: the job. :param ignore_missing: a missing job is not an error."""
+    """Delete a visualization job.
+
+    :param job_id: the job
+    :param ignore_missing: a missing job is not an error."""
 
     template_fields: Sequence[str] = ("job_id", "modelarts_conn_id")
 

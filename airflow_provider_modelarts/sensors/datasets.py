@@ -13,7 +13,8 @@ from airflow_provider_modelarts.sensors.base import ModelArtsResourceSensor
 class ModelArtsImportTaskSensor(ModelArtsResourceSensor):
     """Wait until a dataset import task is COMPLETED (FAILED fails the sensor).
 
-    :param dataset_id: the dataset (templated). :param import_task_id: the import task (templated; XCom
+    :param dataset_id: the dataset (templated)
+    :param import_task_id: the import task (templated; XCom
         ``import_task_id`` of the import or create-dataset task).
     """
 
@@ -32,7 +33,8 @@ class ModelArtsImportTaskSensor(ModelArtsResourceSensor):
 class ModelArtsExportTaskSensor(ModelArtsResourceSensor):
     """Wait until a dataset export task succeeded (FAILED fails the sensor).
 
-    :param dataset_id: the dataset (templated). :param export_task_id: the export task (templated).
+    :param dataset_id: the dataset (templated)
+    :param export_task_id: the export task (templated).
     """
 
     resource_kind = "export_task"
@@ -50,7 +52,8 @@ class ModelArtsExportTaskSensor(ModelArtsResourceSensor):
 class ModelArtsDatasetVersionSensor(ModelArtsResourceSensor):
     """Wait until a dataset version is published and usable (status 1; 4 error fails, 3 deleted fails).
 
-    :param dataset_id: the dataset (templated). :param version_id: the version (templated).
+    :param dataset_id: the dataset (templated)
+    :param version_id: the version (templated).
     """
 
     resource_kind = "dataset_version"

@@ -15,7 +15,8 @@ class ModelArtsServiceSensor(ModelArtsResourceSensor):
     ``target_status="finished"``, until a batch service is ``finished``. ``failed`` fails the sensor with the
     remote ``error_msg``; ``stopped`` fails it too unless ``expect_stop=True``; ``concerning`` is waited through.
 
-    :param service_id: the service (templated). :param target_status: ``running`` or ``finished``.
+    :param service_id: the service (templated)
+    :param target_status: ``running`` or ``finished``.
     """
 
     template_fields: Sequence[str] = ("service_id", "modelarts_conn_id")

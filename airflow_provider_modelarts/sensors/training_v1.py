@@ -16,7 +16,8 @@ class ModelArtsTrainingJobV1Sensor(ModelArtsResourceSensor):
     """Wait until a v1 training job version completes (status 10). A failure code (3, 5, 6, 11, 14, 16, 17, 21,
     22) or a stop (12, 13; unless ``expect_stop``) fails the sensor with the code's name and meaning.
 
-    :param job_id: the job (templated). :param version_id: the version (templated).
+    :param job_id: the job (templated)
+    :param version_id: the version (templated).
     """
 
     resource_kind = "training_v1"

@@ -132,12 +132,18 @@ def _check_str(value: Any, where: str, *, required: bool = False) -> None:
 class Annotation(_Record):
     """One label of a sample (SDK reference table 7-27).
 
-    :param name: label name. :param type: label type such as ``modelarts/image_classification``.
-    :param id: annotation id. :param annotation_loc: location of the label file (object detection: required).
-    :param annotation_property: label attributes (JSON key ``property``). :param confidence: in [0, 1].
-    :param creation_time: when the label was written (``2019-02-20 08:23:06``). :param annotated_by: ``human`` ...
-    :param annotation_format: format of the label file (``PASCAL VOC`` ...). :param hard: hard example flag.
-    :param hard_coefficient: in [0, 1]. :param annotation_loc_map: label-path mapping.
+    :param name: label name
+    :param type: label type such as ``modelarts/image_classification``.
+    :param id: annotation id
+    :param annotation_loc: location of the label file (object detection: required).
+    :param annotation_property: label attributes (JSON key ``property``)
+    :param confidence: in [0, 1].
+    :param creation_time: when the label was written (``2019-02-20 08:23:06``)
+    :param annotated_by: ``human`` ...
+    :param annotation_format: format of the label file (``PASCAL VOC`` ...)
+    :param hard: hard example flag.
+    :param hard_coefficient: in [0, 1]
+    :param annotation_loc_map: label-path mapping.
     :param extra: further JSON keys, kept as they are.
     """
 
@@ -190,10 +196,14 @@ class Sample(_Record):
     :param source: URI of the object (``obs://``, ``s3://``, ``https://`` or ``content://<text>``).
     :param usage: ``TRAIN``, ``EVAL``, ``TEST`` or ``INFERENCE`` (absent: the consumer decides).
     :param annotations: the labels (JSON key ``annotation``); None or empty: unlabelled.
-    :param inference_loc: result file location (manifests written by inference). :param id: sample id.
-    :param source_type: e.g. ``csv``. :param source_property: source attributes (JSON key ``property``).
-    :param hard: hard example flag. :param hard_coefficient: in [0, 1].
-    :param hard_reasons: hard-reason ids joined by ``-``. :param source_map: source mapping.
+    :param inference_loc: result file location (manifests written by inference)
+    :param id: sample id.
+    :param source_type: e.g. ``csv``
+    :param source_property: source attributes (JSON key ``property``).
+    :param hard: hard example flag
+    :param hard_coefficient: in [0, 1].
+    :param hard_reasons: hard-reason ids joined by ``-``
+    :param source_map: source mapping.
     :param extra: further JSON keys, kept as they are.
     """
 
@@ -374,7 +384,8 @@ def build_manifest(keys: Iterable[str], folder: str, *, labels: str | Mapping[st
     :param label_type: manifest label type, or a dataset type code (0 -> ``modelarts/image_classification``).
     :param extensions: file name endings to keep (case-insensitive); None keeps every file.
     :param usage: ``TRAIN``/``EVAL``/``TEST``/``INFERENCE`` for every sample, or None.
-    :param annotated_by: written in every label. :param source_scheme: ``obs://`` (default) or ``s3://``.
+    :param annotated_by: written in every label
+    :param source_scheme: ``obs://`` (default) or ``s3://``.
     """
     from airflow_provider_modelarts.client.obs_paths import parse_obs_url
 

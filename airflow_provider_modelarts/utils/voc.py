@@ -121,9 +121,15 @@ class Position:
 class VocObject:
     """One labelled object (SDK reference table 7-32).
 
-    :param name: the label. :param properties: key-value attributes (strings). :param pose: shooting angle.
-    :param truncated: ``"0"`` complete. :param occluded: ``"0"`` not occluded. :param difficult: ``"0"`` easy.
-    :param confidence: in [0, 1]. :param position: the shape. :param parts: nested objects.
+    :param name: the label
+    :param properties: key-value attributes (strings)
+    :param pose: shooting angle.
+    :param truncated: ``"0"`` complete
+    :param occluded: ``"0"`` not occluded
+    :param difficult: ``"0"`` easy.
+    :param confidence: in [0, 1]
+    :param position: the shape
+    :param parts: nested objects.
     :param mask_color: segmentation mask color.
     """
 
@@ -217,9 +223,15 @@ class VocSource:
 class PascalVoc:
     """One Pascal VOC document (SDK reference table 7-30).
 
-    :param file_name: the image file name. :param width: / :param height: / :param depth: image size.
-    :param folder: folder name. :param source: :class:`VocSource`. :param segmented: segmentation flag.
-    :param mask_source: OBS path of the segmentation mask (PNG only). :param voc_objects: the objects.
+    :param file_name: the image file name
+    :param width: image width in pixels.
+    :param height: image height in pixels.
+    :param depth: image channels.
+    :param folder: folder name
+    :param source: :class:`VocSource`
+    :param segmented: segmentation flag.
+    :param mask_source: OBS path of the segmentation mask (PNG only)
+    :param voc_objects: the objects.
     """
 
     file_name: str

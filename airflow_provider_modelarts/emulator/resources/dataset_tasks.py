@@ -117,7 +117,8 @@ def task_life(emu: Emulator, steps: list[tuple[str, float]], ok: str, failed: st
 
     :param emu: the emulator (clock).
     :param steps: in-progress statuses and their durations at normal speed.
-    :param ok: the success status; :param failed: the failure status.
+    :param ok: the success status
+    :param failed: the failure status.
     :param outcome: outcome word (see :data:`TASK_TIMING`).
     :param failure: the task is known to fail whatever the outcome says.
     """

@@ -80,7 +80,8 @@ def trigger(description: Any) -> str | None:
 def check_name(value: Any, field: str) -> str:
     """Validate a model/service name: 1-64 chars, starting with a letter, then letters, digits, ``-`` ``_``.
 
-    :param value: the value from the body; :param field: its field name for the error message.
+    :param value: the value from the body
+    :param field: its field name for the error message.
     """
     if not isinstance(value, str) or not value:
         raise bad_request(f"Parameter {field} is required.")

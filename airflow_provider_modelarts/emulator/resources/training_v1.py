@@ -198,7 +198,9 @@ STRING_FIELDS = ("app_url", "boot_file_url", "data_url", "dataset_id", "dataset_
 def v1_error(msg: str, code: str = "ModelArts.0104", status: int = 400) -> ApiError:
     """An error in the v1 shape.
 
-    :param msg: the ``error_message``; :param code: the ``error_code``; :param status: the HTTP status.
+    :param msg: the ``error_message``
+    :param code: the ``error_code``
+    :param status: the HTTP status.
     """
     return ApiError(status, code, msg, v1=True)
 
@@ -277,7 +279,8 @@ def page_items(req: Request, items: list[dict[str, Any]], *, name_key: str, sort
     """Filter (``search_content``, ``status``), sort (``sortBy``/``sort_by``, ``order``) and page (``per_page``,
     1-based ``page``) rendered list entries.
 
-    :param items: rendered entries; :param name_key: field ``search_content`` matches (substring).
+    :param items: rendered entries
+    :param name_key: field ``search_content`` matches (substring).
     :param sort_fields: allowed sort fields, the first is the default.
     :returns: (entries of the page, total number after filtering).
     """

@@ -35,8 +35,10 @@ class DatasetMethods(HookMethods):
 
         :param dataset_type: type code (0, 1, 3, 100, 101, 102, 200, 201, 202, 400, 600, 900).
         :param dataset_name: fuzzy name match (REST ``search_content``).
-        :param sort_by: ``create_time`` (default) or ``dataset_name``. :param order: ``asc`` or ``desc``.
-        :param with_labels: include each dataset's labels. :param support_export: only exportable types.
+        :param sort_by: ``create_time`` (default) or ``dataset_name``
+        :param order: ``asc`` or ``desc``.
+        :param with_labels: include each dataset's labels
+        :param support_export: only exportable types.
         :param page_size: datasets per request (1-100).
         """
         req = datasets.list_datasets(dataset_type=dataset_type, search_content=dataset_name, sort_by=sort_by,
