@@ -8,7 +8,7 @@ CONSTRAINTS := requirements/constraints.txt
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: venv browser demo test lint unit fullstack emulator clean
+.PHONY: venv browser celery-services demo test lint unit fullstack fullstack-celery emulator clean
 
 venv: $(STAMP)
 
@@ -28,14 +28,25 @@ lint: venv
 	$(BIN)/ruff check airflow_provider_modelarts tests dags_examples demo benchmarks
 	$(BIN)/mypy airflow_provider_modelarts/client airflow_provider_modelarts/hooks
 
+# The Celery suite has its own target (below): `make unit` leaves it out.
 unit: venv browser
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not fullstack_celery" $(PYTEST_ARGS)
 
-test: venv browser lint unit
+test: venv browser lint unit fullstack-celery
 
 # Only the full-stack tests (real api-server, scheduler, dag-processor, triggerer; Playwright UI checks).
 fullstack: venv browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m fullstack $(PYTEST_ARGS)
+
+# Debian's PostgreSQL and Redis servers for the Celery suite (as root, like CI; skipped when already there).
+celery-services:
+	@{ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && test -x /usr/bin/redis-server; } || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; }
+
+# CeleryExecutor on PostgreSQL and Redis, two Celery workers and two triggerers, all started by the tests on
+# loopback (docs/deployment.md): the seven production-topology scenarios.
+fullstack-celery: venv celery-services
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m fullstack_celery tests/fullstack_celery $(PYTEST_ARGS)
 
 demo: venv
 	$(BIN)/python demo/run_demo.py
