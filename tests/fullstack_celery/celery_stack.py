@@ -41,7 +41,7 @@ IAM_CONN_ID = "modelarts_iam"
 POLL = 2.0  # poll interval of every wait in this suite
 MAPPED = int(os.environ.get("CELERY_SCENARIO_MAPPED", "50"))
 STALL = 6  # waits of the stalled-triggerer run
-EXECUTION_TIMEOUT = 20.0
+EXECUTION_TIMEOUT = 40.0  # of the deferred-timeout DAG: room to reach "deferred" on a loaded machine
 RETRAINING = "modelarts_retraining"
 DAG_IDS = (RETRAINING, "celery_mapped_training", "celery_stall_training", "celery_sync_training", "celery_deferred_stuck",
            "celery_deferred_timeout")
@@ -82,6 +82,9 @@ def environment() -> dict[str, str]:
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "20",
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
         "AIRFLOW__SCHEDULER__ORPHANED_TASKS_CHECK_INTERVAL": "10",
+        # the task supervisor's calls to the api-server: Airflow's 5 s default fails tasks (ReadTimeout before
+        # they start) when the 2 cores are busy, seen with two stacks on one machine
+        "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": "30",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_POOL_SIZE": "3",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_MAX_OVERFLOW": "5",
     }

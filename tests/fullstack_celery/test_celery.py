@@ -218,3 +218,67 @@ def test_a_killed_triggerers_waits_complete_on_the_other(cs: CeleryStack, failov
 
 def _created(cs: CeleryStack, rec: FailoverRun) -> list[dict[str, Any]]:
     return [r for r in cs.emulator.requests("training_v2.create", status=201) if r["seq"] > rec.seq_before]
+
+
+# ---- 3: a trigger that only moves never stops its job -------------------------------------------------------------
+def test_a_graceful_stop_moves_the_waits_without_on_kill_or_a_stop(cs: CeleryStack, failover: FailoverRun) -> None:
+    assert failover.state == "success"
+    assert failover.moved("after_sigkill", "after_sigterm")  # the SIGTERMed triggerer held waits
+    texts = "".join(t for i in range(MAPPED) for t in _task_log_text(cs, MAPPED_DAG, failover.run_id,
+                                                                      "mapped_train", i).values())
+    assert "invoking on_kill" not in texts  # a stop or a crash of the triggerer does not call on_kill
+    assert [r for r in cs.emulator.requests("training_v2.action") if r["seq"] > failover.seq_before] == []
+
+
+# ---- 4: a Celery worker SIGKILLed while a non-deferrable task polls ----------------------------------------------
+def test_a_killed_workers_task_retries_on_the_other_worker_and_reattaches(cs: CeleryStack) -> None:
+    dag_id, task_id = "celery_sync_training", "sync_train"
+    af = cs.airflow
+    seq = _last_seq(cs)
+    run_id = trigger_run(af, {}, dag_id=dag_id)
+    _wait_state(cs, dag_id, run_id, task_id, "running")
+    job_id = wait_until(lambda: _job_id(cs, dag_id, run_id, task_id), timeout=120, what="the job id in XCom")
+    polls = len(_requests_for(cs, "training_v2.get", job_id))
+    wait_until(lambda: len(_requests_for(cs, "training_v2.get", job_id)) >= polls + 2, timeout=120, interval=0.5,
+               what="the worker polling", diagnostics=af.diagnostics)
+    first = af.task_instance(dag_id, run_id, task_id)
+    victim = first["hostname"]
+    assert victim in WORKERS and first["try_number"] == 1, first
+    af.kill(victim, signal.SIGKILL)  # the worker's whole process group: a lost host
+    wait_until(lambda: af.task_instance(dag_id, run_id, task_id)["try_number"] == 2
+               and af.task_instance(dag_id, run_id, task_id)["state"] == "running", timeout=300, interval=1.0,
+               what="the retry running", diagnostics=af.diagnostics)
+    second = af.task_instance(dag_id, run_id, task_id)
+    assert second["hostname"] in WORKERS and second["hostname"] != victim, second
+    polls = len(_requests_for(cs, "training_v2.get", job_id))
+    wait_until(lambda: len(_requests_for(cs, "training_v2.get", job_id)) > polls, timeout=120, interval=0.5,
+               what="the retry polling the same job", diagnostics=af.diagnostics)
+    cs.emulator.advance(SLOW_RUNNING_S + 10)
+    run = RunRecord(run_id, {})
+    wait_for_runs(af, [run], timeout=240, dag_id=dag_id)
+    assert run.state == "success", af.diagnostics()
+    creates = [r for r in cs.emulator.requests("training_v2.create", status=201) if r["seq"] > seq]
+    assert len(creates) == 1, creates  # the retry reattached: one job for the task instance
+    assert _job_id(cs, dag_id, run_id, task_id) == job_id
+    assert _job(cs, job_id)["status"]["phase"] == "Completed"
+    assert _requests_for(cs, "training_v2.action", job_id) == []
+    af.start(victim)  # the suite's next tests have both workers again
+    from tests.fullstack_celery.celery_stack import wait_for_workers
+
+    wait_for_workers(af)
+
+
+# ---- 7: IAM tokens: one per process and connection ------------------------------------------------------------
+def test_each_process_asks_for_at_most_one_iam_token(cs: CeleryStack) -> None:
+    """Over everything the suite ran so far (``modelarts_iam`` is the only ``iam_user`` connection): every token
+    request came from a process that asked no other time, among them the triggerers' processes, which each ran
+    many waits."""
+    pids = list(cs.tokens.pids)
+    assert pids and None not in pids, pids
+    per_process = Counter(pids)
+    assert max(per_process.values()) == 1, per_process.most_common(5)
+    triggerer_pids = {pid for pid in per_process if cs.tokens.roles.get(pid) == "triggerer"}
+    assert len(triggerer_pids) >= 2, cs.tokens.roles  # the runners of both triggerers asked (once each)...
+    folder = cs.airflow.home / "logs"
+    trigger_runs = sum(p.read_text(errors="replace").count(") starting") for p in folder.rglob("*.log.trigger.*.log"))
+    assert trigger_runs > 3 * len(triggerer_pids), trigger_runs  # ...though each ran many waits

@@ -23,7 +23,7 @@ CONN = "modelarts_iam"
 POLL = float(os.environ.get("CELERY_SCENARIO_POLL", "2"))
 MAPPED = int(os.environ.get("CELERY_SCENARIO_MAPPED", "50"))
 STALL = int(os.environ.get("CELERY_SCENARIO_STALL", "6"))
-TIMEOUT = float(os.environ.get("CELERY_SCENARIO_TIMEOUT", "20"))
+TIMEOUT = float(os.environ.get("CELERY_SCENARIO_TIMEOUT", "40"))
 # a custom image: simulated by the emulator even in runner mode (which the example DAG needs)
 JOB = {"user_image_url": "swr.cn-north-4.myhuaweicloud.com/team/trainer:1.0", "user_command": "python /opt/train.py",
        "train_instance_type": "modelarts.vm.cpu.8u", "modelarts_conn_id": CONN, "poll_interval": POLL,
