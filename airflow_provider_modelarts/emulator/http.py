@@ -112,6 +112,7 @@ class Request:
     headers: Headers
     body: bytes
     client: str = "127.0.0.1"
+    client_port: int = 0  # the caller's TCP port (lets a test on loopback tell which process called)
     params: dict[str, str] = field(default_factory=dict)
     project_id: str | None = None
     identity: dict[str, Any] = field(default_factory=dict)

@@ -121,7 +121,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         raw_path, _, raw_query = self.path.partition("?")
         req = Request(method=self.command, raw_path=raw_path, raw_query=raw_query,
-                      headers=Headers(self.headers.items()), body=body, client=self.client_address[0])
+                      headers=Headers(self.headers.items()), body=body, client=self.client_address[0],
+                      client_port=int(self.client_address[1]))
         try:
             result = self.server.dispatcher.dispatch(req)
         except Exception as exc:  # a bug in the emulator answers like the real service's internal error

@@ -48,6 +48,15 @@ def run_key(context: Mapping[str, Any]) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12]
 
 
+def _earliest(*deadlines: float | None) -> float | None:
+    """The earliest of the given epoch-second deadlines (None: no limit).
+
+    :param deadlines: deadlines, each None for none.
+    """
+    given = [d for d in deadlines if d is not None]
+    return min(given) if given else None
+
+
 def deterministic_name(context: Mapping[str, Any], *, max_len: int = 64) -> str:
     """``<task_id>-<run key>``, restricted to letters, digits, ``_`` and ``-`` (ModelArts name rules)."""
     key = run_key(context)
@@ -218,6 +227,8 @@ class ModelArtsResourceOperator(BaseOperator):
         from airflow_provider_modelarts.client.waiter import poll_once, wait_sync
 
         deadline = time.time() + self.max_wait if self.max_wait else None
+        if self.deferrable:
+            deadline = _earliest(deadline, self.execution_deadline(context))
         self.wait_deadline = deadline
         waiter = self._waiter(ids, deadline)
         if not self.deferrable:
@@ -226,6 +237,29 @@ class ModelArtsResourceOperator(BaseOperator):
         if outcome is not None:
             return self.complete(context, outcome)
         self.defer_wait(waiter)
+
+    def execution_deadline(self, context: Context) -> float | None:
+        """The epoch seconds at which the task's ``execution_timeout`` runs out (None: no ``execution_timeout``).
+
+        Airflow 3.3 enforces ``execution_timeout`` only while the task runs in a worker, not while it is deferred
+        (``TODO: handle timeout in case of deferral`` in its task runner), so a deferred wait carries it as (a
+        cap on) its deadline: the trigger then ends with a timeout, and the resumed task stops the resource and
+        fails. It counts from the task instance's ``start_date`` (else now).
+
+        :param context: the task's context.
+        """
+        if not self.execution_timeout:
+            return None
+        start = getattr(context.get("ti"), "start_date", None)
+        began = start.timestamp() if start is not None else time.time()
+        return began + self.execution_timeout.total_seconds()
+
+    def deadline_reason(self) -> str:
+        """Which limit a wait's deadline came from, in words (for the stop and the task's error)."""
+        if self.deferrable and self.execution_timeout and (
+                not self.max_wait or self.execution_timeout.total_seconds() <= self.max_wait):
+            return f"execution_timeout of {self.execution_timeout.total_seconds():g}s exceeded"
+        return f"max_wait of {self.max_wait}s exceeded"
 
     def defer_wait(self, waiter: Any, *, method_name: str = "execute_complete",
                    kwargs: Mapping[str, Any] | None = None) -> None:
@@ -268,8 +302,9 @@ class ModelArtsResourceOperator(BaseOperator):
         from airflow_provider_modelarts.client.waiter import TIMEOUT
 
         if outcome.state == TIMEOUT:
-            stopped = self.stop_remote(reason=f"max_wait of {self.max_wait}s exceeded")
-            raise AirflowException(f"{outcome.message}; " + ("it was stopped." if stopped else "it cannot be "
+            reason = self.deadline_reason()
+            stopped = self.stop_remote(reason=reason)
+            raise AirflowException(f"{outcome.message} ({reason}); " + ("it was stopped." if stopped else "it cannot be "
                                                                "stopped and keeps running remotely."))
         if outcome.state != SUCCESS:
             raise AirflowException(self.failure_message(outcome))

@@ -3,7 +3,17 @@
 Driven by the state tables through :class:`~airflow_provider_modelarts.client.waiter.Waiter`, it polls with the
 async client, streams the log into the triggerer's task log (each line once; the cursor travels in the event
 so the operator never prints a line twice), and yields exactly one event with the outcome. When a user marks
-the deferred task failed/success or clears it (Airflow 3.3+ ``on_kill``), it stops the remote resource.
+the deferred task failed or success (Airflow 3.3+ ``on_kill``), it stops the remote resource; a cleared task
+(state None) is left running: its next try reattaches to it.
+
+A trigger that only *moves* never stops anything. Airflow 3.3's triggerer calls ``on_kill`` for every trigger it
+runs that is no longer assigned to it (``TriggerRunnerSupervisor.update_triggers`` -> ``cancel_triggers`` with the
+user-action message): a user's action, but also a trigger redistributed to another triggerer after this one
+missed its heartbeats (apache/airflow#73454). A graceful stop (SIGTERM) or a crash of the triggerer does not call
+it. So :meth:`on_kill` first asks the API server for the task instance's state and stops the resource only when
+the task is no longer ``deferred``; when the state cannot be read, it leaves the resource alone (a running job
+costs a wait; a wrongly stopped one costs the work). A trigger run outside a triggerer (no task instance) stops
+on ``on_kill`` as before.
 """
 
 from __future__ import annotations
@@ -84,13 +94,42 @@ class ModelArtsResourceTrigger(BaseTrigger):
                                 "message": f"{type(exc).__name__}: {exc}", "log_cursor": waiter.log_cursor,
                                 "log_tail": list(waiter.tail)})
 
+    async def _task_state(self) -> str | None:
+        """The deferred task instance's current state from the API server (None: unknown)."""
+        ti = self.task_instance
+        try:
+            from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
+            from asgiref.sync import sync_to_async
+
+            map_index = getattr(ti, "map_index", -1)
+            states = await sync_to_async(RuntimeTaskInstance.get_task_states)(
+                dag_id=ti.dag_id, task_ids=[ti.task_id], run_ids=[ti.run_id],
+                map_index=map_index if map_index is not None and map_index >= 0 else None)
+        except Exception as exc:  # no API server, an older Airflow...: unknown
+            self.log.warning("Could not read the state of %s: %s", ti.task_id, exc)
+            return None
+        key = ti.task_id if map_index is None or map_index < 0 else f"{ti.task_id}_{map_index}"
+        state = (states.get(ti.run_id) or {}).get(key)
+        return str(state) if state is not None else None
+
     async def on_kill(self) -> None:
-        """Stop the remote resource (Airflow 3.3+: the user marked the deferred task failed/success or cleared it)."""
+        """Stop the remote resource when the user marked the deferred task failed or success.
+
+        Not when the trigger only moves to another triggerer (the task is still ``deferred``), nor when the task
+        was cleared (state None: the next try reattaches) or its state cannot be read.
+        """
         from airflow_provider_modelarts.client.resources import spec_for
 
         spec = spec_for(self.kind)
         if not self.stop_on_kill or spec.stop is None:
             return
+        state = "killed"  # run outside a triggerer (no task instance): the caller asked for the stop
+        if getattr(self, "task_instance", None) is not None:
+            state = await self._task_state()
+            if state in (None, "deferred"):
+                self.log.info("Not stopping %s %s: the task is %s (the trigger moved to another triggerer, or its "
+                              "state could not be read)", self.kind, self.ids, state or "in an unknown state")
+                return
         async with await self._client() as client:
             await client.call(spec.stop(self.ids))
-            self.log.info("Stopped %s %s because the task was killed", self.kind, self.ids)
+            self.log.info("Stopped %s %s because the task is now %s", self.kind, self.ids, state)

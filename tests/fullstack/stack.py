@@ -11,6 +11,12 @@ triggerer really waits: a training job takes about 20 s), :func:`stack_with_conn
 triggerer, the ``modelarts_default`` connection created through the REST API, the example DAG parsed),
 :func:`trigger_run` and :func:`wait_for_runs` (REST only, recording the states each run's task went through).
 
+The topology is a :class:`Topology`: by default the one above; the Celery suite (``tests/fullstack_celery``) asks for
+``CeleryExecutor`` on PostgreSQL and Redis with N Celery workers (``worker-1``...) and N triggerers
+(``triggerer-1``...), each its own process with its own log-server port and its own host name (reported by
+:func:`component_hostname` as the task instance's / triggerer job's ``hostname``, so a test can tell which worker
+ran a task through the REST API).
+
 Shared between test modules: :func:`shared` keeps one instance of a module-scoped fixture's value for all the
 modules of the session that use that fixture, and closes it after the last of them (or at exit).
 """
@@ -88,6 +94,50 @@ def wait_until(check: Callable[[], Any], *, timeout: float, interval: float = 0.
         time.sleep(interval)
 
 
+HOSTNAME_ENV = "FULLSTACK_COMPONENT_HOSTNAME"
+
+
+def component_hostname() -> str:
+    """``[core] hostname_callable`` of the multi-worker stacks: the component's name (``worker-2``...)."""
+    return os.environ.get(HOSTNAME_ENV) or socket.getfqdn()
+
+
+@dataclass(frozen=True)
+class Topology:
+    """Which executor and metadata DB, and how many workers and triggerers.
+
+    :param executor: ``LocalExecutor`` or ``CeleryExecutor``.
+    :param sql_alchemy_conn: the metadata DB URL (None: SQLite in ``AIRFLOW_HOME``).
+    :param broker_url: the Celery broker (CeleryExecutor only).
+    :param workers: Celery workers (``worker-1`` ... ``worker-N``).
+    :param triggerers: triggerers; one is called ``triggerer``, several ``triggerer-1`` ... ``triggerer-N``.
+    :param worker_concurrency: task slots of each Celery worker.
+    :param parallelism: ``[core] parallelism`` (task slots of the scheduler).
+    """
+
+    executor: str = "LocalExecutor"
+    sql_alchemy_conn: str | None = None
+    broker_url: str | None = None
+    workers: int = 0
+    triggerers: int = 1
+    worker_concurrency: int = 4
+    parallelism: int = 4
+
+    @property
+    def worker_names(self) -> tuple[str, ...]:
+        return tuple(f"worker-{i}" for i in range(1, self.workers + 1))
+
+    @property
+    def triggerer_names(self) -> tuple[str, ...]:
+        if self.triggerers == 1:
+            return ("triggerer",)
+        return tuple(f"triggerer-{i}" for i in range(1, self.triggerers + 1))
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        return (*BASE_COMPONENTS, *self.triggerer_names, *self.worker_names)
+
+
 class ApiError(AssertionError):
     """An unexpected REST answer (status and body in the message)."""
 
@@ -98,10 +148,13 @@ class AirflowStack:
     :param root: an empty folder for ``AIRFLOW_HOME`` and the component logs.
     :param dags_folder: the DAGs folder.
     :param extra_env: more environment for every component (e.g. settings the DAGs read).
+    :param topology: executor, metadata DB, workers and triggerers (default: LocalExecutor on SQLite, one
+        triggerer).
     """
 
     def __init__(self, root: Path, *, dags_folder: Path = EXAMPLE_DAGS,
-                 extra_env: Mapping[str, str] | None = None) -> None:
+                 extra_env: Mapping[str, str] | None = None, topology: Topology | None = None) -> None:
+        self.topology = topology or Topology()
         self.root = root
         self.home = root / "airflow-home"
         self.log_dir = root / "component-logs"
@@ -110,6 +163,15 @@ class AirflowStack:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = self._environment(dags_folder, extra_env or {})
+        self.components = self.topology.components
+        # several workers / triggerers on one host: each serves its logs on a port of its own, under its name
+        several = (*self.topology.worker_names, *self.topology.triggerer_names) \
+            if self.topology.workers or self.topology.triggerers > 1 else ()
+        self.component_env: dict[str, dict[str, str]] = {name: {} for name in self.components}
+        for name in several:
+            self.component_env[name] = {"AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+                                        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
+                                        HOSTNAME_ENV: name}
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self._session: Any = None
 
@@ -141,32 +203,86 @@ class AirflowStack:
             "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
             "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
         })
+        topo = self.topology
+        env["AIRFLOW__CORE__EXECUTOR"] = topo.executor
+        env["AIRFLOW__CORE__PARALLELISM"] = str(topo.parallelism)
+        if topo.sql_alchemy_conn:
+            env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = topo.sql_alchemy_conn
+        if topo.executor == "CeleryExecutor":
+            if not (topo.broker_url and topo.sql_alchemy_conn):
+                raise ValueError("CeleryExecutor needs broker_url and sql_alchemy_conn in the Topology")
+            env.update({
+                "AIRFLOW__CELERY__BROKER_URL": topo.broker_url,
+                "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + topo.sql_alchemy_conn,
+                "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(topo.worker_concurrency),
+                "AIRFLOW__CELERY__WORKER_PREFETCH_MULTIPLIER": "1",
+                "AIRFLOW__CORE__HOSTNAME_CALLABLE": "tests.fullstack.stack.component_hostname",
+                "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p),
+            })
         env.update(extra)
         return env
 
     def migrate(self, timeout: float = 240) -> None:
-        """``airflow db migrate`` on the fresh SQLite DB."""
+        """``airflow db migrate`` on the fresh DB."""
         proc = subprocess.run([AIRFLOW, "db", "migrate"], env=self.env, cwd=self.root, capture_output=True,
                               text=True, timeout=timeout)
         if proc.returncode != 0:
             raise RuntimeError(f"airflow db migrate failed ({proc.returncode}):\n{proc.stdout[-3000:]}"
                                f"\n{proc.stderr[-3000:]}")
 
+    def command(self, name: str) -> list[str]:
+        """The command line of a component (``worker-N`` is a Celery worker, ``triggerer-N`` a triggerer)."""
+        if name not in self.components:
+            raise ValueError(f"unknown component {name!r}; one of {self.components}")
+        if name == "api-server":
+            return [AIRFLOW, name, "--workers", "1"]
+        if name in self.topology.worker_names:
+            return [AIRFLOW, "celery", "worker", "--concurrency", str(self.topology.worker_concurrency),
+                    "--celery-hostname", f"{name}@%h", "--without-gossip", "--without-mingle"]
+        return [AIRFLOW, "triggerer" if name.startswith("triggerer") else name]
+
     def start(self, *components: str) -> None:
         """Start components (each once; a running one is left alone) in their own sessions.
 
-        :param components: names from :data:`COMPONENTS`.
+        :param components: names from ``self.components`` (the topology's).
         """
         for name in components:
-            if name not in COMPONENTS:
-                raise ValueError(f"unknown component {name!r}; one of {COMPONENTS}")
+            cmd = self.command(name)
             if self.running(name):
                 continue
-            cmd = [AIRFLOW, name, *(["--workers", "1"] if name == "api-server" else [])]
             with open(self.log_dir / f"{name}.log", "ab") as out:
-                self.procs[name] = subprocess.Popen(cmd, env=self.env, cwd=self.root, stdout=out,
-                                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                self.procs[name] = subprocess.Popen(cmd, env={**self.env, **self.component_env[name]}, cwd=self.root,
+                                                    stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                                     start_new_session=True)
+
+    def pid(self, name: str) -> int:
+        """The main process id of a running component."""
+        if not self.running(name):
+            raise RuntimeError(f"{name} is not running")
+        return self.procs[name].pid
+
+    def kill(self, name: str, sig: signal.Signals, *, timeout: float = STOP_TIMEOUT) -> int | None:
+        """Signal a component and forget it once it exited; returns its exit code.
+
+        SIGKILL goes to the component's whole process group (a lost host: its task processes die with it); any
+        other signal to its main process only (what an orchestrator's graceful stop does). After ``timeout`` the
+        leftovers are SIGKILLed as in :meth:`stop`.
+
+        :param name: the component.
+        :param sig: the signal.
+        :param timeout: seconds to wait for it to exit.
+        """
+        proc = self.procs[name]
+        with contextlib.suppress(ProcessLookupError):
+            if sig == signal.SIGKILL:
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                os.kill(proc.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=timeout)
+        code = proc.poll()
+        self.stop(name, timeout=1)
+        return code
 
     def running(self, name: str) -> bool:
         proc = self.procs.get(name)
@@ -281,7 +397,7 @@ class AirflowStack:
     def diagnostics(self, lines: int = 40) -> str:
         """The last lines of every component log (for failure messages)."""
         parts = []
-        for name in COMPONENTS:
+        for name in self.components:
             text = self.component_log(name)
             if text:
                 tail = "\n".join(text.splitlines()[-lines:])
