@@ -212,10 +212,25 @@ def test_model_image_type_needs_no_obs_dir(emulator: EmulatorHandle) -> None:
     assert api(emulator, "POST", "/models", json=body).status_code == 200
 
 
-def test_model_list_paging_filters_and_sorting(emulator: EmulatorHandle, location: str) -> None:
+@pytest.fixture(scope="module")
+def slow_clock() -> Iterator[EmulatorHandle]:
+    """An emulator whose clock barely moves on its own (3 emulated publishing seconds are 300 real ones), for
+    checks of a state that must still hold after a dozen requests on a loaded machine; ``advance`` moves it."""
+    from airflow_provider_modelarts.emulator.testing import start_emulator
+
+    with start_emulator(speed=0.01) as handle:
+        yield handle
+
+
+def test_model_list_paging_filters_and_sorting(slow_clock: EmulatorHandle) -> None:
+    emulator = slow_clock
+    location = upload_linear_model(emulator)
     prefix = unique("page")
     versions = ["1.0.0", "1.0.1", "1.0.2", "1.1.0", "2.0.0", "10.0.0", "3.0.0"]
-    ids = [create_model(emulator, location, f"{prefix}_a", v).json()["model_id"] for v in versions]
+    ids = []
+    for version in versions:  # 0.1 emulated s apart: distinct create_at, all still publishing (3 s)
+        ids.append(create_model(emulator, location, f"{prefix}_a", version).json()["model_id"])
+        emulator.advance(0.1)
 
     def listing(**params: Any) -> dict[str, Any]:
         resp = api(emulator, "GET", "/models", params={"model_name": f"{prefix}_a", **params})

@@ -93,6 +93,10 @@ def test_every_bad_credential_is_rejected_and_changes_nothing(emulator, running_
             outcomes[(name, method, path.rsplit("/", 1)[-1])] = r.status_code
             assert r.status_code == expected, (name, method, path, r.status_code, r.text)
     assert _state(emulator) == before, outcomes
-    assert training_job(emulator, running_job)["status"]["phase"] == phase
+    # the job was neither terminated nor deleted (it may have moved on by itself: its clock runs while a loaded
+    # machine sends the 27 requests, so the phase is compared with the natural order, not for equality)
+    natural = ["Creating", "Pending", "Running", "Completed"]
+    after = training_job(emulator, running_job)["status"]["phase"]
+    assert after in natural and natural.index(after) >= natural.index(phase), (phase, after)
     assert emulator.count("training_v2.create") == len(creds)  # every attempt reached the emulator...
     assert emulator.requests("training_v2.*", status=201) == []  # ...and none created anything
