@@ -129,14 +129,7 @@ class OpenLineageMixin:
         def gather(names: Iterable[str]) -> list[str]:
             return [u for name in names for u in obs_urls(getattr(self, name, None))]
 
-        inputs, outputs = gather(self.lineage_inputs), gather(self.lineage_outputs)
-        resolve = getattr(self, "resolve_training_output", None)  # a model imported from a training job
-        if not inputs and getattr(self, "training_job_id", None) and callable(resolve):
-            try:
-                inputs = obs_urls(resolve())
-            except Exception:  # the job is gone or not completed: lineage without that input
-                inputs = []
-        return inputs, outputs
+        return gather(self.lineage_inputs), gather(self.lineage_outputs)
 
     def get_openlineage_facets_on_complete(self, task_instance: Any) -> Any:
         """Called by the OpenLineage provider when the task succeeded."""

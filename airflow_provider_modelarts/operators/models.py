@@ -116,7 +116,8 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
     """
 
     resource_kind = "model"
-    lineage_inputs = ("source_location",)  # OpenLineage datasets (or the training job's output)
+    # OpenLineage datasets: the OBS directory given, or the training job's output this task resolved and imported
+    lineage_inputs = ("source_location", "imported_from")
     template_fields: Sequence[str] = (*MODEL_ARGS, "model_spec", "training_job_id", "training_output",
                                       "modelarts_conn_id")
     template_fields_renderers = {"model_spec": "json", "dependencies": "json", "apis": "json",
@@ -139,6 +140,7 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
         self.model_version = model_version
         self.model_type = model_type
         self.source_location = source_location
+        self.imported_from: str | None = None  # the training job's output directory, once resolved
         self.training_job_id = training_job_id
         self.training_output = training_output
         self.model_name = model_name
@@ -192,7 +194,7 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
         from airflow_provider_modelarts.client.errors import ModelArtsConflictError
 
         if self.training_job_id and body.get("source_location") == FROM_TRAINING_JOB:
-            body["source_location"] = self.resolve_training_output(context)
+            body["source_location"] = self.imported_from = self.resolve_training_output(context)
             body.setdefault("source_job_id", str(self.training_job_id))
             self.log.info("Importing the model from training job %s output %s", self.training_job_id,
                           body["source_location"])
