@@ -13,7 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -256,19 +256,20 @@ def tree_pids(pid: int) -> list[int]:
     return out
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process and its descendants (those alive now)."""
+def _tree_total(pid: int, measure: Callable[[int], float]) -> float:
+    """``measure`` summed over a process and its descendants alive now (one that exits meanwhile counts 0)."""
     total = 0.0
     for p in tree_pids(pid):
         with contextlib.suppress(OSError):
-            total += cpu_seconds(p)
+            total += measure(p)
     return total
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its descendants (those alive now)."""
+    return _tree_total(pid, cpu_seconds)
 
 
 def tree_rss_kib(pid: int) -> int:
     """Resident memory (KiB) of a process and its descendants."""
-    total = 0
-    for p in tree_pids(pid):
-        with contextlib.suppress(OSError):
-            total += rss_kib(p)
-    return total
+    return int(_tree_total(pid, rss_kib))
