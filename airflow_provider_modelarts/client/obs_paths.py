@@ -119,6 +119,22 @@ def to_obs_url(path: str) -> str:
     raise ValueError(f"{path!r} is neither an obs://bucket/key URL nor a /bucket/key path.")
 
 
+def to_slash_path(path: str, *, folder: bool = False) -> str:
+    """The ``/bucket/key`` form the ModelArts dataset, v1 training, model and service APIs take, from
+    ``obs://bucket/key``, ``/bucket/key`` or ``s3://bucket/key``: the one conversion of the package.
+
+    :param path: the OBS location in any of those forms.
+    :param folder: end the key with ``/`` (a folder).
+    :raises ValueError: naming the problem (no bucket, a bad bucket name, an empty path component...).
+    """
+    if isinstance(path, str) and path[:5].lower() == "s3://":
+        path = SCHEME + path[5:]
+    location = parse_obs_url(to_obs_url(path))
+    if folder:
+        location = location.as_folder()
+    return f"/{location.bucket}/{location.key}"
+
+
 def join(base: str, *parts: str) -> str:
     """Join ``/``-separated ``parts`` under the OBS URL ``base``; a trailing ``/`` on the last part is kept.
 

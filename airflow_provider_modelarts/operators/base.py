@@ -23,7 +23,8 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -62,6 +63,18 @@ def deterministic_name(context: Mapping[str, Any], *, max_len: int = 64) -> str:
     key = run_key(context)
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", context["ti"].task_id).strip("-") or "airflow"
     return f"{stem[: max_len - len(key) - 1]}-{key}"
+
+
+@contextmanager
+def failing_on_spec_error() -> Iterator[None]:
+    """Turn a :class:`~airflow_provider_modelarts.specs.SpecError` raised inside into ``AirflowFailException``
+    (no retry: wrong arguments stay wrong), its message listing every problem: the package's one conversion."""
+    from airflow_provider_modelarts.specs import SpecError
+
+    try:
+        yield
+    except SpecError as exc:
+        raise AirflowFailException(str(exc)) from None
 
 
 class ModelArtsResourceOperator(BaseOperator):
@@ -206,7 +219,8 @@ class ModelArtsResourceOperator(BaseOperator):
 
     def execute(self, context: Context) -> Any:
         self.check_id_args()
-        body = self.prepare(context)
+        with failing_on_spec_error():
+            body = self.prepare(context)
         ids = self.reattach_or_create(context, body)
         self.remote_ids = dict(ids)
         self.push_ids(context, ids)

@@ -15,7 +15,21 @@ HERE = Path(__file__).parent
 
 
 class SpecError(ValueError):
-    """A user-supplied spec is invalid. The message names the field and how to fix it."""
+    """A user-supplied spec is invalid: ``problems`` lists each one, naming the field and the fix.
+
+    The message is ``Invalid <what>:`` and one ``- <problem>`` line each; code that combines problems reads
+    :attr:`problems`, never the message text.
+
+    :param what: what was validated (``training job arguments``).
+    :param problems: one line per problem, each naming the field and the fix.
+    """
+
+    def __init__(self, what: str, problems: Iterable[str] | None = None) -> None:
+        # transitional: ``SpecError(message)`` (one preformatted text) until every builder passes its problems
+        self.what = what
+        self.problems = [str(p) for p in problems] if problems is not None else []
+        text = f"Invalid {what}:\n" + "\n".join(f"- {p}" for p in self.problems) if problems is not None else what
+        super().__init__(text)
 
 
 @cache
@@ -34,14 +48,27 @@ def validate(instance: Mapping[str, Any], schema_name: str, *, what: str) -> Non
     """Validate ``instance`` against ``schemas/<schema_name>.json``; raise :class:`SpecError` listing every problem.
 
     Schemas may carry a ``"fix"`` hint next to any property; it is quoted in the message.
+
+    :param instance: the spec to check.
+    :param schema_name: the schema's file name without ``.json``.
+    :param what: what is validated, for the message.
+    """
+    found = problems(instance, schema_name)
+    if found:
+        raise SpecError(what, found)
+
+
+def problems(instance: Mapping[str, Any], schema_name: str) -> list[str]:
+    """The problems of ``instance`` against ``schemas/<schema_name>.json`` (at most 10), each naming the field and,
+    where the schema has a ``"fix"`` hint next to the property, the fix; empty when it is valid.
+
+    :param instance: the spec to check.
+    :param schema_name: the schema's file name without ``.json``.
     """
     import jsonschema
 
-    schema = load(schema_name)
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.Draft202012Validator(load(schema_name))
     errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
-    if not errors:
-        return
     lines = []
     for err in errors[:10]:
         where = _field(err.absolute_path)
@@ -49,8 +76,8 @@ def validate(instance: Mapping[str, Any], schema_name: str, *, what: str) -> Non
             missing = err.message.split("'")[1] if "'" in err.message else err.message
             where = _field([*err.absolute_path, missing])
         hint = err.schema.get("fix") if isinstance(err.schema, dict) else None
-        lines.append(f"- {where}: {err.message}" + (f" (fix: {hint})" if hint else ""))
-    raise SpecError(f"Invalid {what}:\n" + "\n".join(lines))
+        lines.append(f"{where}: {err.message}" + (f" (fix: {hint})" if hint else ""))
+    return lines
 
 
 def deep_merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
