@@ -8,7 +8,7 @@ CONSTRAINTS := requirements/constraints.txt
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: venv browser celery-services demo test lint unit fullstack fullstack-celery emulator clean dist docs test-min
+.PHONY: venv browser celery-services demo test lint unit suite fullstack fullstack-celery emulator clean dist docs test-min
 
 venv: $(STAMP)
 
@@ -28,15 +28,21 @@ lint: venv
 	$(BIN)/ruff check airflow_provider_modelarts tests dags_examples demo benchmarks
 	$(BIN)/mypy airflow_provider_modelarts/client airflow_provider_modelarts/hooks
 
-# The Celery suite has its own target (below): `make unit` leaves it out.
-unit: venv browser
+# The fast loop while working: everything but the full stacks (the browser tests are full-stack tests), the
+# example-DAG system runs, the reliability suite and the wheel build: a few minutes.
+UNIT_ARGS := -m "not fullstack and not fullstack_celery and not release" --ignore=tests/system --ignore=tests/reliability
+unit: venv
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(UNIT_ARGS) $(PYTEST_ARGS)
+
+# The whole pytest suite CI runs (the Celery suite has its own target below and is left out).
+suite: venv browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not fullstack_celery" $(PYTEST_ARGS)
 
-# CI's command (.ci/run). `unit` includes the wheel smoke test (tests/release/test_wheel.py builds with `make dist`
+# CI's command (.ci/run). `suite` includes the wheel smoke test (tests/release/test_wheel.py builds with `make dist`
 # and installs the wheel into a fresh venv); `docs` and `test-min` add the docs build and the Airflow 3.2 suite.
 # `make fullstack-celery` (the CeleryExecutor suite, ~15 min on 2 cores) is not in `test` yet: with it `make test`
 # would pass CI's 40-minute budget (issue 14 note).
-test: venv browser lint docs unit test-min
+test: venv browser lint docs suite test-min
 
 # sdist + wheel with the build backend pinned by the lock (PIP_CONSTRAINT reaches the isolated build env), then
 # `twine check` and the wheel's contents (schemas, py.typed, emulator in; no tests). Stale build/lib and egg-info

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +83,16 @@ class ModelArtsHook(TrainingV2Methods, TrainingV1Methods, DatasetMethods, ModelM
     def call(self, req: ApiRequest) -> Any:
         """Run one operation built by ``airflow_provider_modelarts.client.api``."""
         return self.client.call(req)
+
+    def get_resource(self, kind: str, ids: Mapping[str, Any]) -> Any:
+        """One resource by its kind and ids (the state tables' kinds): the package's one fetch for a status.
+
+        :param kind: a resource kind of ``client.resources`` (``training_v2``, ``dataset_version``...).
+        :param ids: its ids (``{"training_job_id": ...}``).
+        """
+        from airflow_provider_modelarts.client.resources import spec_for
+
+        return self.call(spec_for(kind).get(ids))
 
     def iterate(self, req: ApiRequest, pager: Pager) -> Iterator[Any]:
         """Every item of a listing, across pages."""

@@ -1,6 +1,17 @@
-"""``ModelArtsResourceOperator``: the one shape every ModelArts operator follows.
+"""The operator bases, one per behaviour (a signature lists only what its class honours):
 
-``execute``: build and validate the request (no remote call before the spec is valid) -> reattach to what an
+* :class:`ModelArtsBaseOperator`: every ModelArts operator: the connection, the hook, the id arguments (checked
+  before any request), the declared XCom keys and console link (one :meth:`~ModelArtsBaseOperator.push_ids`,
+  honouring ``do_xcom_push``), and the one conversion of a :class:`~airflow_provider_modelarts.specs.SpecError`
+  into ``AirflowFailException``. Subclasses implement :meth:`~ModelArtsBaseOperator.run`.
+* :class:`ModelArtsWaitingOperator`: the waiting arguments (``wait_for_completion``, ``poll_interval``,
+  ``max_wait``, ``deferrable``, ``poll_error_budget``): check once, then poll here or defer to the trigger; a
+  timeout stops the resource; ``on_kill`` stops it.
+* :class:`ModelArtsResourceOperator`: create (or reattach, ``action_if_exists``) and wait.
+* :class:`ModelArtsActionOperator`: send one action (stop, terminate, restart) and wait for it to take effect.
+* :class:`ModelArtsDeleteOperator`: one delete (``ignore_missing``).
+
+``ModelArtsResourceOperator.execute``: build and validate the request (no remote call before the spec is valid) -> reattach to what an
 earlier try of this task instance created, or create -> push the stable XCom keys and the console link ->
 wait (sync poll, or defer to :class:`~airflow_provider_modelarts.triggers.modelarts.ModelArtsResourceTrigger`)
 -> return a compact summary.
@@ -36,8 +47,10 @@ from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
+    from airflow_provider_modelarts.client.states import Verdict
     from airflow_provider_modelarts.client.waiter import WaitOutcome
     from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
+    from airflow_provider_modelarts.links.modelarts import ModelArtsConsoleLink
 
 ACTIONS_IF_EXISTS = ("reattach", "fail", "new")
 
@@ -77,50 +90,43 @@ def failing_on_spec_error() -> Iterator[None]:
         raise AirflowFailException(str(exc)) from None
 
 
-class ModelArtsResourceOperator(BaseOperator):
-    """Base of the operators that create a ModelArts resource and wait for it.
+class ModelArtsBaseOperator(BaseOperator):
+    """Base of every ModelArts operator: the connection, the hook, id arguments, declared XCom keys and link.
 
-    Subclasses set ``resource_kind`` and implement :meth:`prepare`, :meth:`create` and :meth:`find_existing`;
-    they may override :meth:`finish` (the return value) and :meth:`push_ids`.
+    Subclasses implement :meth:`run`; :meth:`execute` checks the id arguments first and turns a
+    :class:`~airflow_provider_modelarts.specs.SpecError` (wrong arguments) into one ``AirflowFailException``.
 
     :param modelarts_conn_id: the ``modelarts`` connection.
-    :param wait_for_completion: wait until the resource is done.
-    :param poll_interval: seconds between status polls.
-    :param max_wait: seconds to wait at most; then the resource is stopped (when it can be) and the task fails.
-    :param deferrable: free the worker while waiting (default ``[operators] default_deferrable``).
-    :param action_if_exists: what to do when an earlier try of this task instance created the resource:
-        ``reattach`` (wait on it), ``fail``, or ``new`` (create another one).
-    :param stream_logs: copy the remote log into the task log while waiting.
-    :param poll_error_budget: consecutive transient polling errors tolerated before failing.
     """
 
+    #: the resource kind of the state tables and request builders (``client.resources``); read through
+    #: :attr:`kind`, which a subclass overrides when its arguments choose the kind (never assigned per instance)
     resource_kind: ClassVar[str] = ""
-    expect_stop: ClassVar[bool] = False
     #: arguments naming an existing resource; an empty one (an XCom that rendered to nothing) fails the task
     #: before any request instead of becoming a call to a wrong URL
     id_args: ClassVar[tuple[str, ...]] = ()
+    #: the stable XCom keys :meth:`push_ids` pushes (those present in the ids); empty: every id (transitional)
+    xcom_keys: ClassVar[tuple[str, ...]] = ()
+    #: the console link persisted by :meth:`push_ids` (also the class's only extra link)
+    console_link: ClassVar[type[ModelArtsConsoleLink] | None] = None
     template_fields: Sequence[str] = ("modelarts_conn_id",)
     ui_color = "#fde2e2"
 
-    def __init__(self, *, modelarts_conn_id: str = DEFAULT_CONN_ID, wait_for_completion: bool = True,
-                 poll_interval: float = 30.0, max_wait: float | None = None,
-                 deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
-                 action_if_exists: str = "reattach", stream_logs: bool = True, poll_error_budget: int = 10,
-                 **kwargs: Any) -> None:
+    def __init__(self, *, modelarts_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if action_if_exists not in ACTIONS_IF_EXISTS:
-            raise ValueError(f"action_if_exists must be one of {ACTIONS_IF_EXISTS}, got {action_if_exists!r}")
         self.modelarts_conn_id = modelarts_conn_id
-        self.wait_for_completion = wait_for_completion
-        self.poll_interval = float(poll_interval)
-        self.max_wait = max_wait
-        self.deferrable = deferrable
-        self.action_if_exists = action_if_exists
-        self.stream_logs = stream_logs
-        self.poll_error_budget = poll_error_budget
+        #: the ids of the remote resource this task acts on, once known (what ``on_kill`` may stop)
         self.remote_ids: dict[str, Any] | None = None
-        #: the epoch-seconds deadline of the current wait (``max_wait``), kept across a deferral
-        self.wait_deadline: float | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("console_link") is not None and "operator_extra_links" not in cls.__dict__:
+            cls.operator_extra_links = (cls.console_link(),)  # type: ignore[misc]
+
+    @property
+    def kind(self) -> str:
+        """The resource kind this task acts on (the class's ``resource_kind`` unless a subclass decides)."""
+        return self.resource_kind
 
     @cached_property
     def hook(self) -> ModelArtsHook:
@@ -128,29 +134,15 @@ class ModelArtsResourceOperator(BaseOperator):
 
         return ModelArtsHook(self.modelarts_conn_id)
 
-    # ---- to implement ---------------------------------------------------------------------------------------
-    def prepare(self, context: Context) -> dict[str, Any]:
-        """Build and validate the request body from the rendered arguments. No remote call here."""
+    def execute(self, context: Context) -> Any:
+        self.check_id_args()
+        with failing_on_spec_error():
+            return self.run(context)
+
+    def run(self, context: Context) -> Any:
+        """What the operator does (after the id arguments were checked)."""
         raise NotImplementedError
 
-    def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        """Create the resource; return its ids."""
-        raise NotImplementedError
-
-    def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
-        """O(1) lookup of what an earlier try created (by the deterministic name); its ids or None."""
-        raise NotImplementedError
-
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        """Push the stable XCom keys and persist the console link."""
-        for key, value in ids.items():
-            context["ti"].xcom_push(key=key, value=value)
-
-    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
-        """The task's return value after a successful wait."""
-        return {**outcome.ids, "status": outcome.status, **outcome.summary}
-
-    # ---- the machinery -------------------------------------------------------------------------------------
     def check_id_args(self) -> None:
         """Fail (no retry) when an id argument is empty."""
         empty = [name for name in self.id_args if getattr(self, name, None) in (None, "")]
@@ -159,80 +151,109 @@ class ModelArtsResourceOperator(BaseOperator):
                 f"{', '.join(empty)} is empty: give the id of an existing resource (an upstream XCom that rendered "
                 "to nothing?).")
 
-    @property
-    def state_store_key(self) -> str:
-        return f"modelarts_{self.resource_kind}_ids"
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        """Push the declared XCom keys found in ``ids`` (unless ``do_xcom_push`` is off) and persist the link.
 
-    def _current(self, ids: Mapping[str, Any]) -> Any:
+        :param context: the task's context.
+        :param ids: the remote ids (and other stable values) of the resource.
+        """
+        if self.do_xcom_push:
+            for key in self.xcom_keys or tuple(ids):
+                if ids.get(key) is not None:
+                    context["ti"].xcom_push(key=key, value=ids[key])
+        if self.console_link is not None:
+            self.console_link.persist(context, region=self.hook.settings.region, **self.link_values(ids))
+
+    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
+        """The values the console link's URL is filled from (default: the ids).
+
+        :param ids: the remote ids of the resource.
+        """
+        return dict(ids)
+
+    def verdict_of(self, ids: Mapping[str, Any], *, expect_stop: bool = False) -> Verdict | None:
+        """The resource's current classification (one GET); None when it does not exist.
+
+        :param ids: the remote ids of the resource.
+        :param expect_stop: a stop was asked for: stopped counts as success.
+        """
         from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
-        from airflow_provider_modelarts.client.resources import spec_for
         from airflow_provider_modelarts.client.states import classify
 
         try:
-            resource = self.hook.call(spec_for(self.resource_kind).get(ids))
+            resource = self.hook.get_resource(self.kind, ids)
         except ModelArtsNotFoundError:
             return None
-        return classify(self.resource_kind, resource)
+        return classify(self.kind, resource, expect_stop=expect_stop)
 
-    def reattach_or_create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        from airflow_provider_modelarts.client.states import FAILURE, STOPPED
+    def delete_remote(self, what: str, delete: Callable[[], Any], *, ignore_missing: bool) -> Any:
+        """Run ``delete()``; a resource that does not exist is logged (``ignore_missing``) or fails the task.
 
-        store = context.get("task_state_store")
-        if self.action_if_exists != "new":
-            ids = (store.get(self.state_store_key) if store is not None else None) or \
-                self.find_existing(context, body)
-            if ids:
-                verdict = self._current(ids)
-                if verdict is not None and verdict.state not in (FAILURE, STOPPED):
-                    if self.action_if_exists == "fail":
-                        raise AirflowException(f"{self.resource_kind} {ids} was already created by an earlier try of "
-                                               f"this task ({verdict.message}); action_if_exists='fail'.")
-                    self.log.info("Reattaching to %s %s created by an earlier try (%s)", self.resource_kind, ids,
-                                  verdict.message)
-                    return dict(ids)
-                if verdict is not None:
-                    self.log.info("The earlier %s %s ended (%s); creating a new one", self.resource_kind, ids,
-                                  verdict.message)
-        ids = self._create_reconciled(context, body)
-        if store is not None:
-            store.set(self.state_store_key, ids)
-        self.log.info("Created %s %s", self.resource_kind, ids)
-        return ids
+        :param what: the resource in words (``Training job 123``), for the log and the error.
+        :param delete: the call that deletes it.
+        :param ignore_missing: a missing resource is not an error.
+        :returns: what ``delete()`` returned, or None when there was nothing to delete.
+        """
+        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
 
-    def _create_reconciled(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        """Create; after an ambiguous failure look the resource up by name before creating again."""
-        from airflow_provider_modelarts.client.errors import ModelArtsAmbiguousError
+        try:
+            answer = delete()
+        except ModelArtsNotFoundError:
+            if not ignore_missing:
+                raise AirflowException(f"{what} does not exist.") from None
+            self.log.info("%s does not exist; nothing to delete", what)
+            return None
+        self.log.info("Deleted %s", what)
+        return answer
 
-        policy = self.hook.client.policy
-        for attempt in range(policy.max_retries + 1):
-            try:
-                return self.create(context, body)
-            except ModelArtsAmbiguousError as exc:
-                if attempt == policy.max_retries:
-                    raise
-                self.log.warning("Outcome of the create is unknown (%s); looking it up before retrying", exc)
-                found = self.find_existing(context, body)
-                if found:
-                    return found
-                time.sleep(policy.backoff_delay(attempt))
-        raise AssertionError("unreachable")
+    def on_kill(self) -> None:
+        """Nothing remote runs on behalf of this task: nothing to stop."""
 
-    def execute(self, context: Context) -> Any:
-        self.check_id_args()
-        with failing_on_spec_error():
-            body = self.prepare(context)
-        ids = self.reattach_or_create(context, body)
-        self.remote_ids = dict(ids)
-        self.push_ids(context, ids)
-        if not self.wait_for_completion:
-            return dict(ids)
-        return self.wait(context, ids)
+
+class ModelArtsWaitingOperator(ModelArtsBaseOperator):
+    """Base of the operators that wait for a remote resource: check once, then poll here or defer.
+
+    Subclasses call :meth:`wait` with the resource's ids; they may override :meth:`finish` (the return value).
+
+    :param modelarts_conn_id: the ``modelarts`` connection.
+    :param wait_for_completion: wait until the resource is done.
+    :param poll_interval: seconds between status polls.
+    :param max_wait: seconds to wait at most; then the resource is stopped (when it can be) and the task fails.
+    :param deferrable: free the worker while waiting (default ``[operators] default_deferrable``).
+    :param poll_error_budget: consecutive transient polling errors tolerated before failing.
+    """
+
+    #: a stop was asked for: a stopped resource is the success of the wait
+    expect_stop: ClassVar[bool] = False
+    #: copy the remote log into the task log while waiting (operators of kinds with logs take ``stream_logs``)
+    stream_logs: bool = False
+
+    def __init__(self, *, wait_for_completion: bool = True, poll_interval: float = 30.0,
+                 max_wait: float | None = None,
+                 deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
+                 poll_error_budget: int = 10, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.wait_for_completion = wait_for_completion
+        self.poll_interval = float(poll_interval)
+        self.max_wait = max_wait
+        self.deferrable = deferrable
+        self.poll_error_budget = poll_error_budget
+        #: the epoch-seconds deadline of the current wait (``max_wait``), kept across a deferral
+        self.wait_deadline: float | None = None
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        """The task's return value after a successful wait.
+
+        :param context: the task's context.
+        :param outcome: how the wait ended.
+        """
+        return {**outcome.ids, "status": outcome.status, **outcome.summary}
 
     def _waiter(self, ids: Mapping[str, Any], deadline: float | None, log_cursor: int = 0,
                 kind: str | None = None) -> Any:
         from airflow_provider_modelarts.client.waiter import Waiter
 
-        return Waiter(kind or self.resource_kind, ids, poll_interval=self.poll_interval, deadline=deadline,
+        return Waiter(kind or self.kind, ids, poll_interval=self.poll_interval, deadline=deadline,
                       expect_stop=self.expect_stop, stream_logs=self.stream_logs, log_cursor=log_cursor,
                       error_budget=self.poll_error_budget, emit=self.log.info)
 
@@ -325,45 +346,220 @@ class ModelArtsResourceOperator(BaseOperator):
         return self.finish(context, outcome)
 
     def failure_message(self, outcome: WaitOutcome) -> str:
-        text = f"{self.resource_kind} {outcome.ids} ended {outcome.state}: {outcome.message}"
+        text = f"{self.kind} {outcome.ids} ended {outcome.state}: {outcome.message}"
         if outcome.log_tail:
             text += "\nLast log lines:\n" + "\n".join(outcome.log_tail[-20:])
         return text
-
-    def delete_remote(self, what: str, delete: Callable[[], Any], *, ignore_missing: bool) -> Any:
-        """Run ``delete()``; a resource that does not exist is logged (``ignore_missing``) or fails the task.
-
-        :param what: the resource in words (``Training job 123``), for the log and the error.
-        :returns: what ``delete()`` returned, or None when there was nothing to delete.
-        """
-        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
-
-        try:
-            answer = delete()
-        except ModelArtsNotFoundError:
-            if not ignore_missing:
-                raise AirflowException(f"{what} does not exist.") from None
-            self.log.info("%s does not exist; nothing to delete", what)
-            return None
-        self.log.info("Deleted %s", what)
-        return answer
 
     def stop_remote(self, *, reason: str) -> bool:
         """Stop the remote resource when this kind can be stopped. True when a stop was sent."""
         from airflow_provider_modelarts.client.resources import spec_for
 
-        if not self.remote_ids or not self.resource_kind:  # nothing created, or nothing stoppable (no kind)
+        if not self.remote_ids or not self.kind:  # nothing created, or nothing stoppable (no kind)
             return False
-        spec = spec_for(self.resource_kind)
+        spec = spec_for(self.kind)
         if spec.stop is None:
             return False
         try:
             self.hook.call(spec.stop(self.remote_ids))
         except Exception as exc:  # already finished, gone...: say so, do not hide the original failure
-            self.log.warning("Could not stop %s %s (%s): %s", self.resource_kind, self.remote_ids, reason, exc)
+            self.log.warning("Could not stop %s %s (%s): %s", self.kind, self.remote_ids, reason, exc)
             return False
-        self.log.info("Stopped %s %s: %s", self.resource_kind, self.remote_ids, reason)
+        self.log.info("Stopped %s %s: %s", self.kind, self.remote_ids, reason)
         return True
 
     def on_kill(self) -> None:
+        """Stop the remote resource (when one was created or acted on and its kind can be stopped)."""
         self.stop_remote(reason="the task was killed")
+
+
+class ModelArtsResourceOperator(ModelArtsWaitingOperator):
+    """Base of the operators that create a ModelArts resource and wait for it.
+
+    Subclasses set ``resource_kind`` and implement :meth:`prepare`, :meth:`create` and :meth:`find_existing`;
+    they may override :meth:`finish` (the return value) and :meth:`push_ids`.
+
+    :param modelarts_conn_id: the ``modelarts`` connection.
+    :param wait_for_completion: wait until the resource is done.
+    :param poll_interval: seconds between status polls.
+    :param max_wait: seconds to wait at most; then the resource is stopped (when it can be) and the task fails.
+    :param deferrable: free the worker while waiting (default ``[operators] default_deferrable``).
+    :param action_if_exists: what to do when an earlier try of this task instance created the resource:
+        ``reattach`` (wait on it), ``fail``, or ``new`` (create another one).
+    :param stream_logs: copy the remote log into the task log while waiting.
+    :param poll_error_budget: consecutive transient polling errors tolerated before failing.
+    """
+
+    def __init__(self, *, action_if_exists: str = "reattach", stream_logs: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if action_if_exists not in ACTIONS_IF_EXISTS:
+            raise ValueError(f"action_if_exists must be one of {ACTIONS_IF_EXISTS}, got {action_if_exists!r}")
+        self.action_if_exists = action_if_exists
+        self.stream_logs = stream_logs
+
+    # ---- to implement ---------------------------------------------------------------------------------------
+    def prepare(self, context: Context) -> dict[str, Any]:
+        """Build and validate the request body from the rendered arguments. No remote call here."""
+        raise NotImplementedError
+
+    def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        """Create the resource; return its ids."""
+        raise NotImplementedError
+
+    def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
+        """O(1) lookup of what an earlier try created (by the deterministic name); its ids or None."""
+        raise NotImplementedError
+
+    @property
+    def state_store_key(self) -> str:
+        """The task state store key of this operator's remote ids."""
+        return f"modelarts_{self.kind}_ids"
+
+    def reattach_or_create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        from airflow_provider_modelarts.client.states import FAILURE, STOPPED
+
+        store = context.get("task_state_store")
+        if self.action_if_exists != "new":
+            ids = (store.get(self.state_store_key) if store is not None else None) or \
+                self.find_existing(context, body)
+            if ids:
+                verdict = self.verdict_of(ids)
+                if verdict is not None and verdict.state not in (FAILURE, STOPPED):
+                    if self.action_if_exists == "fail":
+                        raise AirflowException(f"{self.kind} {ids} was already created by an earlier try of "
+                                               f"this task ({verdict.message}); action_if_exists='fail'.")
+                    self.log.info("Reattaching to %s %s created by an earlier try (%s)", self.kind, ids,
+                                  verdict.message)
+                    return dict(ids)
+                if verdict is not None:
+                    self.log.info("The earlier %s %s ended (%s); creating a new one", self.kind, ids,
+                                  verdict.message)
+        ids = self._create_reconciled(context, body)
+        if store is not None:
+            store.set(self.state_store_key, ids)
+        self.log.info("Created %s %s", self.kind, ids)
+        return ids
+
+    def _create_reconciled(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
+        """Create; after an ambiguous failure look the resource up by name before creating again."""
+        from airflow_provider_modelarts.client.errors import ModelArtsAmbiguousError
+
+        policy = self.hook.client.policy
+        for attempt in range(policy.max_retries + 1):
+            try:
+                return self.create(context, body)
+            except ModelArtsAmbiguousError as exc:
+                if attempt == policy.max_retries:
+                    raise
+                self.log.warning("Outcome of the create is unknown (%s); looking it up before retrying", exc)
+                found = self.find_existing(context, body)
+                if found:
+                    return found
+                time.sleep(policy.backoff_delay(attempt))
+        raise AssertionError("unreachable")
+
+    def run(self, context: Context) -> Any:
+        body = self.prepare(context)
+        ids = self.reattach_or_create(context, body)
+        self.remote_ids = dict(ids)
+        self.push_ids(context, ids)
+        if not self.wait_for_completion:
+            return dict(ids)
+        return self.wait(context, ids)
+
+
+class ModelArtsActionOperator(ModelArtsWaitingOperator):
+    """Base of the operators that send one action (stop, terminate, restart) to an existing resource, then (by
+    default) wait for it to take effect.
+
+    An action the service refuses in the resource's current state (an error code of :attr:`refused_codes`, e.g.
+    stopping a job that already ended) is not an error: the current status is logged and returned.
+    Subclasses set ``resource_kind``, ``id_args``, :attr:`refused_codes` and implement :meth:`target_ids` and
+    :meth:`act`.
+
+    :param modelarts_conn_id: the ``modelarts`` connection.
+    :param wait_for_completion: wait until the action took effect.
+    :param poll_interval: seconds between status polls.
+    :param max_wait: seconds to wait at most; then the task fails.
+    :param deferrable: free the worker while waiting (default ``[operators] default_deferrable``).
+    :param poll_error_budget: consecutive transient polling errors tolerated before failing.
+    """
+
+    expect_stop = True
+    #: the error codes with which the service refuses this action in the resource's current state
+    refused_codes: ClassVar[tuple[str, ...]] = ()
+
+    def target_ids(self) -> dict[str, Any]:
+        """The ids of the resource to act on, from the (rendered) arguments."""
+        raise NotImplementedError
+
+    def act(self, ids: Mapping[str, Any]) -> None:
+        """Send the action.
+
+        :param ids: the resource's ids (:meth:`target_ids`).
+        """
+        raise NotImplementedError
+
+    def refused(self, ids: Mapping[str, Any], verdict: Verdict | None) -> Any:
+        """The task's result when the service refused the action in the current state.
+
+        :param ids: the resource's ids.
+        :param verdict: its current classification (None: it does not exist any more).
+        """
+        return {**ids, "status": verdict.status if verdict else None,
+                "status_text": verdict.message if verdict else "does not exist"}
+
+    def run(self, context: Context) -> Any:
+        from airflow_provider_modelarts.client.errors import ModelArtsApiError
+
+        ids = self.target_ids()
+        try:
+            self.act(ids)
+        except ModelArtsApiError as exc:
+            if exc.error_code not in self.refused_codes:
+                raise
+            verdict = self.verdict_of(ids)
+            self.log.info("%s %s: %s; its status is %s", self.kind, ids, exc,
+                          verdict.message if verdict else "unknown (it does not exist)")
+            return self.refused(ids, verdict)
+        self.remote_ids = dict(ids)
+        if not self.wait_for_completion:
+            return dict(ids)
+        return self.wait(context, ids)
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        return {**outcome.ids, **outcome.summary, "status": outcome.status}
+
+
+class ModelArtsDeleteOperator(ModelArtsBaseOperator):
+    """Base of the operators that delete one resource: one request; a missing resource is logged
+    (``ignore_missing``) or fails the task.
+
+    Subclasses set ``id_args`` and implement :meth:`describe` and :meth:`delete`; :meth:`deleted` shapes the
+    return value from the answer.
+
+    :param modelarts_conn_id: the ``modelarts`` connection.
+    :param ignore_missing: a resource that does not exist is not an error.
+    """
+
+    def __init__(self, *, ignore_missing: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.ignore_missing = ignore_missing
+
+    def describe(self) -> str:
+        """The resource in words (``Training job 123``), for the log and the error."""
+        raise NotImplementedError
+
+    def delete(self) -> Any:
+        """Send the delete; return the answer."""
+        raise NotImplementedError
+
+    def deleted(self, answer: Any) -> Any:
+        """The task's return value from the delete's answer (None when there was nothing to delete).
+
+        :param answer: what :meth:`delete` returned, or None.
+        """
+        return None
+
+    def run(self, context: Context) -> Any:
+        return self.deleted(self.delete_remote(self.describe(), self.delete, ignore_missing=self.ignore_missing))

@@ -53,6 +53,11 @@ class ModelArtsResourceSensor(BaseSensorOperator):
         self.status_overrides = {cls: list(values) for cls, values in (("success", success_statuses),
                                                                         ("failure", failure_statuses)) if values}
 
+    @property
+    def kind(self) -> str:
+        """The resource kind this sensor waits on (the class's ``resource_kind`` unless a subclass decides)."""
+        return self.resource_kind
+
     @cached_property
     def hook(self) -> ModelArtsHook:
         from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
@@ -66,15 +71,15 @@ class ModelArtsResourceSensor(BaseSensorOperator):
         from airflow_provider_modelarts.client.resources import spec_for
         from airflow_provider_modelarts.client.states import SUCCESS, classify
 
-        ids = spec_for(self.resource_kind).check_ids(self.resource_ids())
-        resource = self.hook.call(spec_for(self.resource_kind).get(ids))
-        verdict = classify(self.resource_kind, resource, expect_stop=self.expect_stop,
+        ids = spec_for(self.kind).check_ids(self.resource_ids())
+        resource = self.hook.get_resource(self.kind, ids)
+        verdict = classify(self.kind, resource, expect_stop=self.expect_stop,
                            overrides=self.status_overrides)
-        self.log.info("%s %s: %s", self.resource_kind, ids, verdict.message)
+        self.log.info("%s %s: %s", self.kind, ids, verdict.message)
         if not verdict.done:
             return False
         if verdict.state != SUCCESS:
-            raise AirflowFailException(f"{self.resource_kind} {ids} ended {verdict.state}: {verdict.message}")
+            raise AirflowFailException(f"{self.kind} {ids} ended {verdict.state}: {verdict.message}")
         return PokeReturnValue(True, {**ids, "status": verdict.status})
 
     def execute(self, context: Context) -> Any:
@@ -86,7 +91,7 @@ class ModelArtsResourceSensor(BaseSensorOperator):
         from airflow_provider_modelarts.triggers.modelarts import ModelArtsResourceTrigger
 
         self.defer(
-            trigger=ModelArtsResourceTrigger(kind=self.resource_kind, ids=self.resource_ids(),
+            trigger=ModelArtsResourceTrigger(kind=self.kind, ids=self.resource_ids(),
                                              modelarts_conn_id=self.modelarts_conn_id,
                                              poll_interval=self.poke_interval, expect_stop=self.expect_stop,
                                              stream_logs=False, stop_on_kill=False,
