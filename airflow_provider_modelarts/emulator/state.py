@@ -74,17 +74,40 @@ class Clock:
 
 @dataclass
 class Lifecycle:
-    """A time-driven status machine.
+    """The time-driven status of one emulated resource: the one lifecycle type every resource record owns.
 
     The resource shows ``steps[i][0]`` during ``steps[i][1]`` emulated seconds each, starting at ``started``, then
-    ``final`` for ever. ``final=None`` means it never leaves the last step (a *stuck* resource).
-    ``switch`` replaces the remaining path, for actions such as terminate or stop.
+    ``final`` for ever. ``final=None`` means it never leaves the last step (a *stuck* resource). The steps come from
+    each resource's scripted outcome (its ``_plan``); the emulator's clock applies the speed factor.
+    :meth:`switch` (and :meth:`stop`, its one-step form) replaces the remaining path, for actions such as
+    terminate, stop or restart; ``segments`` keeps every path taken, so :meth:`timeline` can tell what was shown
+    across switches. Dict records keep it under ``"_life"``, the v2 training :class:`JobRecord` as ``life``.
+
+    :param steps: ``(status, emulated seconds)`` of each step.
+    :param final: the status after the last step (None: stays in the last step).
+    :param started: emulated time at which the first step starts (the record's creation).
     """
 
     steps: list[tuple[Any, float]]
     final: Any
     started: float
     history: list[tuple[float, Any]] = field(default_factory=list)
+    segments: list[tuple[float, list[tuple[Any, float]], Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.steps = list(self.steps)
+        if not self.segments:
+            self.segments.append((self.started, list(self.steps), self.final))
+
+    @property
+    def created(self) -> float:
+        """Emulated time at which the record came to life (the start of its first path)."""
+        return self.segments[0][0]
+
+    @property
+    def switched_at(self) -> float | None:
+        """Emulated time of the last :meth:`switch` (None before any)."""
+        return self.history[-1][0] if self.history else None
 
     def status(self, now: float) -> Any:
         t = self.started
@@ -95,6 +118,17 @@ class Lifecycle:
         if self.final is None:
             return self.steps[-1][0] if self.steps else None
         return self.final
+
+    def step_window(self, now: float) -> tuple[float, float]:
+        """(start, duration) of the step shown now; (finished_at, 0) once final; the last step's when stuck."""
+        t = self.started
+        for _, duration in self.steps:
+            if now < t + duration:
+                return t, duration
+            t += duration
+        if self.final is None and self.steps:
+            return t - self.steps[-1][1], self.steps[-1][1]
+        return t, 0.0
 
     def finished_at(self) -> float | None:
         """Emulated time at which ``final`` is reached (None when stuck)."""
@@ -107,10 +141,33 @@ class Lifecycle:
         return end is not None and now >= end
 
     def switch(self, now: float, steps: list[tuple[Any, float]], final: Any) -> None:
+        """Replace the remaining path from ``now`` on (stop, terminate, restart, a new deployment)."""
         self.history.append((now, self.status(now)))
-        self.steps = steps
+        self.steps = list(steps)
         self.final = final
         self.started = now
+        self.segments.append((now, list(steps), final))
+
+    def stop(self, now: float, via: Any, seconds: float, final: Any) -> None:
+        """A stop or terminate action: show ``via`` for ``seconds``, then ``final``."""
+        self.switch(now, [(via, seconds)], final)
+
+    def timeline(self, now: float) -> list[tuple[float, Any]]:
+        """Every ``(time, status)`` entered up to ``now``, across switches."""
+        out: list[tuple[float, Any]] = []
+        for index, (start, steps, final) in enumerate(self.segments):
+            last = index + 1 == len(self.segments)
+            limit = now if last else self.segments[index + 1][0]
+            t = start
+            for status, duration in [*steps, (final, None)]:
+                if status is None or t > limit or (t == limit and not last):
+                    break
+                if not out or out[-1][1] != status:
+                    out.append((t, status))
+                if duration is None:
+                    break
+                t += duration
+        return out
 
 
 class Outcomes:

@@ -6,7 +6,7 @@ APIs / training management (old version)" pages, ``modelarts-rest-api.md`` §3.8
 
 Mandatory fields that exclude each other in the api-ref (``spec_id`` *or* ``pool_id``; ``app_url`` +
 ``boot_file_url`` + ``engine_id`` *or* ``model_id``; one data source) are marked optional here, since a table
-can only say "always": the emulator's handlers check those groups (``resources/training_v1.py``
+can only say "always": the emulator's handlers check those groups (``resources/training_v1/configuration.py``
 ``validate_config``) and answer 400 naming them. Decisions are in ``docs/api-decisions.md`` § Training v1.
 """
 

@@ -201,27 +201,8 @@ _JOB_ALGORITHM = o({
     "summary": _SUMMARY,
 })  # JobAlgorithm
 
-_PARAMETER_CONSTRAINT = o({
-    "type": s(),
-    "editable": b(),
-    "required": b(),
-    "sensitive": b(),
-    "valid_type": s(),
-    "valid_range": a(s()),
-})  # ParameterConstraint
-
-_PARAMETER_I18N_DESCRIPTION = o({
-    "language": s(),
-    "description": s(),
-})  # ParameterI18nDescription
-
-_PARAMETER = o({
-    "name": s(),
-    "value": s(),
-    "description": s(),
-    "constraint": _PARAMETER_CONSTRAINT,
-    "i18n_description": _PARAMETER_I18N_DESCRIPTION,
-})  # Parameter
+_PARAMETER = _PARAMETERS  # Parameter: field for field the SDK model Parameters (its ParameterConstraint and
+# ParameterI18nDescription are field for field ParametersConstraint and I18nDescription)
 
 _TASK_ALGORITHM_JOB_CONFIG_ENGINE = o({
     "engine_id": s(),
@@ -238,13 +219,7 @@ _TASK_ALGORITHM_JOB_CONFIG = o({
     "engine": _TASK_ALGORITHM_JOB_CONFIG_ENGINE,
 })  # TaskAlgorithmJobConfig
 
-_TASK_ALGORITHM_ENGINE = o({
-    "engine_id": s(),
-    "engine_name": s(),
-    "engine_version": s(),
-    "image_url": s(),
-    "run_user": s(),
-})  # TaskAlgorithmEngine
+_TASK_ALGORITHM_ENGINE = _TASK_ALGORITHM_JOB_CONFIG_ENGINE  # TaskAlgorithmEngine: field for field the SDK model TaskAlgorithmJobConfigEngine
 
 _TASK_ALGORITHM_INPUTS = o({
     "name": s(),
@@ -592,25 +567,11 @@ _STATUS = o({
     "task_ips": a(_TASK_IP),
 })  # Status
 
-_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH_REWARD_ATTRS = o({
-    "name": s(),
-    "mode": s(),
-    "regex": s(),
-})  # JobAlgorithmResponsePoliciesAutoSearchRewardAttrs
+_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH_REWARD_ATTRS = _REWARD_ATTRS  # JobAlgorithmResponsePoliciesAutoSearchRewardAttrs: field for field the SDK model RewardAttrs
 
-_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH_SEARCH_PARAMS = o({
-    "name": s(),
-    "param_type": s(),
-    "lower_bound": s(),
-    "upper_bound": s(),
-    "discrete_points_num": s(),
-    "discrete_values": a(s()),
-})  # JobAlgorithmResponsePoliciesAutoSearchSearchParams
+_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH_SEARCH_PARAMS = _SEARCH_PARAMS  # JobAlgorithmResponsePoliciesAutoSearchSearchParams: field for field the SDK model SearchParams
 
-_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH_ALGO_CONFIGS = o({
-    "name": s(),
-    "params": a(_AUTO_SEARCH_ALGO_CONFIG_PARAMETER),
-})  # JobAlgorithmResponsePoliciesAutoSearchAlgoConfigs
+_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH_ALGO_CONFIGS = _ALGO_CONFIGS  # JobAlgorithmResponsePoliciesAutoSearchAlgoConfigs: field for field the SDK model AlgoConfigs
 
 _JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH = o({
     "skip_search_params": s(),
@@ -640,10 +601,7 @@ _INPUT_DATA_INFO_RESP = o({
     "obs": _INPUT_DATA_INFO_RESP_OBS,
 })  # InputDataInfoResp
 
-_INPUT_RESP_REMOTE_CONSTRAINT = o({
-    "data_type": s(),
-    "attributes": s(),
-})  # InputRespRemoteConstraint
+_INPUT_RESP_REMOTE_CONSTRAINT = _INPUT_REMOTE_CONSTRAINT  # InputRespRemoteConstraint: field for field the SDK model InputRemoteConstraint
 
 _INPUT_RESP = o({
     "name": s(),
@@ -670,14 +628,7 @@ _OUTPUT_RESP = o({
     "remote": _REMOTE_RESP,
 })  # OutputResp
 
-_JOB_ENGINE_RESP = o({
-    "engine_id": s(),
-    "engine_name": s(),
-    "engine_version": s(),
-    "image_url": s(),
-    "install_sys_packages": b(),
-    "image_repo_id": s(),
-})  # JobEngineResp
+_JOB_ENGINE_RESP = _JOB_ENGINE  # JobEngineResp: field for field the SDK model JobEngine
 
 _PFS_SUMMARY_RESP = o({
     "pfs_path": s(),
@@ -864,20 +815,13 @@ _RESOURCE = o({
     "main_container_customized_flavor": _MAIN_CONTAINER_CUSTOMIZED_FLAVOR,
 })  # Resource
 
-_NFS_RESP = o({
-    "nfs_server_path": s(),
-    "local_path": s(),
-    "read_only": b(),
-})  # NfsResp
+_NFS_RESP = _NFS  # NfsResp: field for field the SDK model Nfs
 
 _JOB_VOLUME_RESP = o({
     "nfs": _NFS_RESP,
 })  # JobVolumeResp
 
-_LOG_EXPORT_PATH_RESP = o({
-    "obs_url": s(),
-    "host_path": s(),
-})  # LogExportPathResp
+_LOG_EXPORT_PATH_RESP = _LOG_EXPORT_PATH  # LogExportPathResp: field for field the SDK model LogExportPath
 
 _REQUIRED_AFFINITY_RESP = o({
     "affinity_type": s(),
@@ -965,16 +909,7 @@ _CREATE_TRAINING_JOB_RESPONSE = o({
     "ftjob_config": _MAS_JOB_CONFIG,
 })  # CreateTrainingJobResponse
 
-_JOB_RESPONSE = o({
-    "kind": s(),
-    "metadata": _JOB_METADATA_RESPONSE,
-    "status": _STATUS,
-    "algorithm": _JOB_ALGORITHM_RESPONSE,
-    "tasks": a(_TASK_RESPONSE),
-    "spec": _SPEC_RESPONSE,
-    "endpoints": _JOB_ENDPOINTS_RESP,
-    "ftjob_config": _MAS_JOB_CONFIG,
-})  # JobResponse
+_JOB_RESPONSE = _CREATE_TRAINING_JOB_RESPONSE  # JobResponse: field for field the SDK model CreateTrainingJobResponse
 
 _LIST_TRAINING_JOBS_RESPONSE = o({
     "total": i(),

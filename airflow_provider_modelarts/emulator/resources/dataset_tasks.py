@@ -59,6 +59,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_modelarts.emulator.http import ApiError, Request, Response, Router, bad_request
+from airflow_provider_modelarts.emulator.resources.common import check_name, now_ms, page
 from airflow_provider_modelarts.emulator.resources.datasets import (
     BASE,
     EXPORTABLE_TYPES,
@@ -69,16 +70,14 @@ from airflow_provider_modelarts.emulator.resources.datasets import (
     check_bool,
     check_description,
     check_int_enum,
-    check_name,
     check_work_path,
     get_dataset,
     make_sample,
     manifest_lines,
+    name_rule,
     new_dataset,
     normalize_obs,
-    now_ms,
     outcome_for,
-    page,
     public,
     put_text,
     require_obs,
@@ -131,7 +130,7 @@ def task_life(emu: Emulator, steps: list[tuple[str, float]], ok: str, failed: st
 
 def failed_now(emu: Emulator, record: dict[str, Any], status: str, code: str, msg: str) -> None:
     """Turn a task FAILED from now on with the given error."""
-    record["_life"] = Lifecycle([], status, emu.clock.now())
+    record["_life"].switch(emu.clock.now(), [], status)
     record["_error"] = (code, msg)
 
 
@@ -389,7 +388,7 @@ def check_export_body(emu: Emulator, ds: dict[str, Any], body: dict[str, Any]) -
 
 def check_new_dataset_params(emu: Emulator, ds: dict[str, Any], params: dict[str, Any]) -> None:
     """``export_new_dataset_name`` valid and free; the work path valid."""
-    name = check_name(params.get("export_new_dataset_name"), "export_params.export_new_dataset_name", 100)
+    name = check_name(params.get("export_new_dataset_name"), "export_params.export_new_dataset_name", name_rule(100))
     if any(d["dataset_name"] == name for d in emu.store(ds["_project_id"], "datasets").values()):
         raise ApiError(400, "ModelArts.4351", f"Dataset already exists: {name}.")
     check_work_path(params.get("export_new_dataset_work_path") or ds["work_path"], 0)
@@ -520,7 +519,7 @@ def create_workforce_task(req: Request, emu: Emulator) -> Response:
     """``POST .../workforce-tasks``: 200 ``{task_id}``."""
     ds = get_dataset(req, emu)
     body = req.json_object()
-    name = check_name(body.get("task_name"), "task_name", 64)
+    name = check_name(body.get("task_name"), "task_name", name_rule(64))
     if any(t["task_name"] == name for t in ds["_workforce"].values()):
         raise ApiError(400, "ModelArts.4620", f"The workforce task already exists: {name}.")
     repetition = body.get("repetition", 1)
@@ -551,7 +550,7 @@ def list_workforce_tasks(req: Request, emu: Emulator) -> Response:
     """``GET .../workforce-tasks``: ``{count, tasks}``, ``limit`` 1-1000 (default 1000)."""
     ds = get_dataset(req, emu)
     tasks = [render_workforce(emu, ds, t) for t in reversed(ds["_workforce"].values())]
-    return Response(200, {"count": len(tasks), "tasks": page(tasks, req, default_limit=1000, max_limit=1000)})
+    return Response(200, {"count": len(tasks), "tasks": page(tasks, req, default_size=1000, max_size=1000)})
 
 
 def show_workforce_task(req: Request, emu: Emulator) -> Response:

@@ -61,6 +61,14 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_modelarts.emulator.http import ApiError, Request, Response, Router, bad_request
 from airflow_provider_modelarts.emulator.obspath import split_obs_path
+from airflow_provider_modelarts.emulator.resources.common import (
+    NameRule,
+    RouteSpec,
+    add_routes,
+    check_name,
+    now_ms,
+    page,
+)
 from airflow_provider_modelarts.emulator.state import Lifecycle
 
 if TYPE_CHECKING:
@@ -90,27 +98,9 @@ RUNNING_EXPORT = {"INIT", "RUNNING"}
 
 
 # ---- small helpers ------------------------------------------------------------------------------------------------
-def now_ms(emu: Emulator) -> int:
-    """Emulated time in epoch milliseconds."""
-    return emu.clock.now_ms()
-
-
 def public(record: dict[str, Any]) -> dict[str, Any]:
     """A record without its private (``_``-prefixed) keys."""
     return {k: v for k, v in record.items() if not k.startswith("_")}
-
-
-def page(items: list[Any], req: Request, *, default_limit: int = 10, max_limit: int = 100) -> list[Any]:
-    """The page of ``items`` selected by the ``offset`` (page index) and ``limit`` query parameters.
-
-    :param items: the full, already filtered and sorted list.
-    :param req: the request carrying ``offset``/``limit``.
-    :param default_limit: page size when ``limit`` is absent.
-    :param max_limit: largest accepted ``limit``.
-    """
-    limit = req.query_int("limit", default_limit, lo=1, hi=max_limit)
-    offset = req.query_int("offset", 0, lo=0)
-    return items[offset * limit:(offset + 1) * limit]
 
 
 def outcome_for(req: Request, emu: Emulator, kind: str, name: str) -> str:
@@ -118,14 +108,10 @@ def outcome_for(req: Request, emu: Emulator, kind: str, name: str) -> str:
     return emu.outcomes.take(kind, name, req.headers.get(OUTCOME_HEADER))
 
 
-def check_name(value: Any, field: str, max_len: int) -> str:
-    """Validate a ModelArts resource name (1..max_len of letters, digits, ``_`` and ``-``)."""
-    if not isinstance(value, str) or not value:
-        raise bad_request(f"Invalid parameter {field}: it is required and must be a non-empty string.")
-    if len(value) > max_len or not NAME_RE.match(value):
-        raise bad_request(f"Invalid parameter {field}: {value!r} must be 1 to {max_len} characters of letters, "
-                          "digits, underscores (_) and hyphens (-).")
-    return value
+def name_rule(max_len: int) -> NameRule:
+    """The data-management name rule: 1 to ``max_len`` letters, digits, ``_`` and ``-`` (OTC; no Chinese)."""
+    return NameRule(NAME_RE, f"must be 1 to {max_len} characters of letters, digits, underscores (_) and hyphens (-).",
+                    max_len=max_len, missing="Invalid parameter {field}: it is required and must be a non-empty string.")
 
 
 def check_description(value: Any, field: str = "description", forbidden: set[str] = DESCRIPTION_FORBIDDEN) -> str:
@@ -290,7 +276,7 @@ def new_dataset(emu: Emulator, project_id: str, body: dict[str, Any],
     :param body: the create body (REST field names).
     :param outcome: called with the validated name, returns the scripted outcome (``success``, ``fail``, ``stuck``).
     """
-    name = check_name(body.get("dataset_name"), "dataset_name", 100)
+    name = check_name(body.get("dataset_name"), "dataset_name", name_rule(100))
     dataset_type = check_int_enum(body.get("dataset_type"), "dataset_type", DATASET_TYPES, default=0)
     description = check_description(body.get("description"))
     work_path = check_work_path(body.get("work_path"), body.get("work_path_type"))
@@ -497,7 +483,7 @@ def check_publish_allowed(emu: Emulator, ds: dict[str, Any]) -> None:
 def version_name(ds: dict[str, Any], body: dict[str, Any]) -> str:
     """The validated ``version_name`` (``V001``, ``V002`` ... when absent); 400 ``ModelArts.4371`` when taken."""
     name = body.get("version_name")
-    name = check_name(name, "version_name", 32) if name is not None else f"V{ds['_next_version_num']:03d}"
+    name = check_name(name, "version_name", name_rule(32)) if name is not None else f"V{ds['_next_version_num']:03d}"
     if any(v["version_name"] == name for v in ds["_versions"].values()):
         raise ApiError(400, "ModelArts.4371", f"Dataset version already exists: {name}.")
     return name
@@ -624,7 +610,7 @@ def update_dataset(req: Request, emu: Emulator) -> Response:
     ds = get_dataset(req, emu)
     body = req.json_object()
     if "dataset_name" in body:
-        name = check_name(body["dataset_name"], "dataset_name", 100)
+        name = check_name(body["dataset_name"], "dataset_name", name_rule(100))
         assert req.project_id is not None
         if any(d["dataset_name"] == name and d is not ds for d in datasets_of(emu, req.project_id).values()):
             raise ApiError(400, "ModelArts.4351", f"Dataset already exists: {name}.")
@@ -675,7 +661,7 @@ def list_versions(req: Request, emu: Emulator) -> Response:
     if req.query("status"):
         wanted = req.query_int("status", 0, lo=0, hi=4)
         versions = [v for v in versions if v["status"] == wanted]
-    return Response(200, {"versions": page(versions, req, max_limit=1000), "total_number": len(versions)})
+    return Response(200, {"versions": page(versions, req, max_size=1000), "total_number": len(versions)})
 
 
 def create_version(req: Request, emu: Emulator) -> Response:
@@ -775,19 +761,24 @@ def delete_one_sample(emu: Emulator, ds: dict[str, Any], sample_id: str, delete_
     return {"success": True}
 
 
+ONE = BASE + "/{dataset_id}"
+SAMPLES = ONE + "/data-annotations/samples"
+ROUTES: list[RouteSpec] = [
+    ("GET", BASE, "list", list_datasets),
+    ("POST", BASE, "create", create_dataset),
+    ("GET", ONE, "get", show_dataset),
+    ("PUT", ONE, "update", update_dataset),
+    ("DELETE", ONE, "delete", delete_dataset),
+    ("GET", ONE + "/versions", "list_versions", list_versions),
+    ("POST", ONE + "/versions", "create_version", create_version),
+    ("GET", ONE + "/versions/{version_id}", "get_version", show_version),
+    ("DELETE", ONE + "/versions/{version_id}", "delete_version", delete_version),
+    ("POST", SAMPLES + "/delete", "delete_samples", delete_samples),
+    ("GET", SAMPLES, "list_samples", list_samples),
+    ("GET", SAMPLES + "/{sample_id}", "get_sample", show_sample),
+]
+
+
 def register(router: Router) -> None:
-    """Register the dataset, version and sample routes."""
-    one = BASE + "/{dataset_id}"
-    samples = one + "/data-annotations/samples"
-    router.route("GET", BASE, "datasets.list")(list_datasets)
-    router.route("POST", BASE, "datasets.create")(create_dataset)
-    router.route("GET", one, "datasets.get")(show_dataset)
-    router.route("PUT", one, "datasets.update")(update_dataset)
-    router.route("DELETE", one, "datasets.delete")(delete_dataset)
-    router.route("GET", one + "/versions", "datasets.list_versions")(list_versions)
-    router.route("POST", one + "/versions", "datasets.create_version")(create_version)
-    router.route("GET", one + "/versions/{version_id}", "datasets.get_version")(show_version)
-    router.route("DELETE", one + "/versions/{version_id}", "datasets.delete_version")(delete_version)
-    router.route("POST", samples + "/delete", "datasets.delete_samples")(delete_samples)
-    router.route("GET", samples, "datasets.list_samples")(list_samples)
-    router.route("GET", samples + "/{sample_id}", "datasets.get_sample")(show_sample)
+    """Register the dataset, version and sample routes (kinds ``datasets.<op>``)."""
+    add_routes(router, "datasets", ROUTES)

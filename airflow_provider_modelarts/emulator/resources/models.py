@@ -41,6 +41,14 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_modelarts.emulator.http import ApiError, Request, Response, bad_request
 from airflow_provider_modelarts.emulator.obspath import split_obs_path
+from airflow_provider_modelarts.emulator.resources.common import (
+    NameRule,
+    RouteSpec,
+    add_routes,
+    check_name,
+    ms,
+    page_window,
+)
 from airflow_provider_modelarts.emulator.state import Lifecycle
 
 if TYPE_CHECKING:
@@ -64,11 +72,6 @@ MODEL_DESC_FORBIDDEN = '!<>=&"'
 
 
 # ---- helpers shared with services.py -------------------------------------------------------------------------
-def ms(seconds: float) -> int:
-    """Emulated epoch seconds as epoch milliseconds."""
-    return int(seconds * 1000)
-
-
 def trigger(description: Any) -> str | None:
     """The outcome word of a ``[emulator:<word>]`` request trigger in a description, if any."""
     if not isinstance(description, str):
@@ -77,18 +80,9 @@ def trigger(description: Any) -> str | None:
     return m.group(1) if m else None
 
 
-def check_name(value: Any, field: str) -> str:
-    """Validate a model/service name: 1-64 chars, starting with a letter, then letters, digits, ``-`` ``_``.
-
-    :param value: the value from the body
-    :param field: its field name for the error message.
-    """
-    if not isinstance(value, str) or not value:
-        raise bad_request(f"Parameter {field} is required.")
-    if not NAME_RE.match(value):
-        raise bad_request(f"Invalid parameter {field}: {value!r} must have 1 to 64 characters, start with a letter "
-                          "and contain only letters, digits, hyphens (-) and underscores (_).")
-    return value
+#: Model and service names: 1-64 characters, a letter first, then letters, digits, ``-`` and ``_``.
+NAME_RULE = NameRule(NAME_RE, "must have 1 to 64 characters, start with a letter and contain only letters, digits, "
+                     "hyphens (-) and underscores (_).", missing="Parameter {field} is required.")
 
 
 def check_description(value: Any, forbidden: str) -> str:
@@ -102,21 +96,6 @@ def check_description(value: Any, forbidden: str) -> str:
     bad = sorted({c for c in value if c in forbidden})
     if bad:
         raise bad_request(f"Invalid parameter description: the characters {''.join(bad)} are not allowed.")
-    return value
-
-
-def as_int(value: Any, field: str, lo: int, hi: int) -> int:
-    """An integer body field (JSON number or digit string, as the reference examples send weights) in [lo, hi]."""
-    if isinstance(value, bool):
-        raise bad_request(f"Invalid parameter {field}: {value!r} is not an integer.")
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-        value = int(value.strip())
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not isinstance(value, int):
-        raise bad_request(f"Invalid parameter {field}: {value!r} is not an integer.")
-    if not lo <= value <= hi:
-        raise bad_request(f"Invalid parameter {field}: {value} is out of range [{lo}, {hi}].")
     return value
 
 
@@ -137,17 +116,16 @@ def like(pattern: str, value: str, *, underscore_literal: bool) -> bool:
     return re.search("".join(parts), value, re.IGNORECASE | re.DOTALL) is not None
 
 
-def page(req: Request, items: list[dict[str, Any]], sort_key: Callable[[dict[str, Any]], Any],
-         default_order: str = "desc") -> tuple[int, list[dict[str, Any]]]:
+def sorted_page(req: Request, items: list[dict[str, Any]], sort_key: Callable[[dict[str, Any]], Any],
+                default_order: str = "desc") -> tuple[int, list[dict[str, Any]]]:
     """Sort and cut one page: ``offset`` is a PAGE index (default 0), ``limit`` a page size (default 1000).
 
     :return: (total_count, records of the page).
     """
-    offset = req.query_int("offset", 0, lo=0)
-    limit = req.query_int("limit", 1000, lo=1, hi=1000)
+    window = page_window(req, default_size=1000, max_size=1000)
     order = check_choice(req, "order", ("asc", "desc"), default_order)
     ordered = sorted(items, key=sort_key, reverse=order == "desc")
-    return len(ordered), ordered[offset * limit:(offset + 1) * limit]
+    return len(ordered), ordered[window]
 
 
 def owner_fields(req: Request) -> dict[str, str]:
@@ -175,7 +153,7 @@ def get_model(emu: Emulator, project_id: str, model_id: str) -> dict[str, Any]:
 
 def model_status(emu: Emulator, model: dict[str, Any]) -> str:
     """The model's status now (time driven)."""
-    return str(model["_lifecycle"].status(emu.clock.now()))
+    return str(model["_life"].status(emu.clock.now()))
 
 
 def _plan(outcome: str) -> tuple[list[tuple[str, float]], str | None, str | None]:
@@ -244,7 +222,7 @@ def _check_install_type(body: dict[str, Any]) -> list[str]:
 
 def validate_create(body: dict[str, Any]) -> None:
     """Validate a create-model body like the real API (400 with ModelArts codes)."""
-    check_name(body.get("model_name"), "model_name")
+    check_name(body.get("model_name"), "model_name", NAME_RULE)
     version = body.get("model_version")
     if not isinstance(version, str) or not version:
         raise bad_request("Parameter model_version is required.")
@@ -324,7 +302,7 @@ def _create(req: Request, emu: Emulator) -> Response:
         "config": body.get("initial_config") or "", "health": {}, "specification": {}, "model_labels": [],
         "labels_map": {"labels": []}, "tunable": False, "market_flag": False, "publishable_flag": False,
         "model_docs": body.get("model_docs") or [],
-        "_lifecycle": Lifecycle(steps, final, now), "_error": error, "_seq": emu.next_int("model_seq"),
+        "_life": Lifecycle(steps, final, now), "_error": error, "_seq": emu.next_int("model_seq"),
     }
     store[model_id] = record
     return Response(200, {"model_id": model_id})
@@ -387,7 +365,7 @@ def _list(req: Request, emu: Emulator) -> Response:
         raise bad_request("Parameters model_type and not_model_type are mutually exclusive.")
     sort_by = check_choice(req, "sort_by", tuple(SORT_KEYS), "create_at") or "create_at"
     models = [m for m in emu.store(str(req.project_id), COLLECTION).values() if _matches(emu, req, m)]
-    total, chunk = page(req, models, SORT_KEYS[sort_by])
+    total, chunk = sorted_page(req, models, SORT_KEYS[sort_by])
     rendered = [render(emu, m, detail=False) for m in chunk]
     return Response(200, {"total_count": total, "count": len(rendered), "models": rendered})
 
@@ -424,9 +402,15 @@ def _delete(req: Request, emu: Emulator) -> Response:
     return Response(200, {"delete_success_list": success, "delete_failed_list": failed})
 
 
+MODELS = "/v1/{project_id}/models"
+ROUTES: list[RouteSpec] = [
+    ("POST", MODELS, "create", _create),
+    ("GET", MODELS, "list", _list),
+    ("GET", MODELS + "/{model_id}", "get", _get),
+    ("DELETE", MODELS + "/{model_id}", "delete", _delete),
+]
+
+
 def register(router: Router) -> None:
-    """Add the model routes to the router."""
-    router.route("POST", "/v1/{project_id}/models", "models.create")(_create)
-    router.route("GET", "/v1/{project_id}/models", "models.list")(_list)
-    router.route("GET", "/v1/{project_id}/models/{model_id}", "models.get")(_get)
-    router.route("DELETE", "/v1/{project_id}/models/{model_id}", "models.delete")(_delete)
+    """Add the model routes to the router (kinds ``models.<op>``)."""
+    add_routes(router, "models", ROUTES)

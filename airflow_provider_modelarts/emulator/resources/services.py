@@ -70,15 +70,14 @@ from typing import TYPE_CHECKING, Any
 from airflow_provider_modelarts.emulator.http import ApiError, Request, Response, bad_request
 from airflow_provider_modelarts.emulator.obspath import split_obs_path
 from airflow_provider_modelarts.emulator.resources import models
+from airflow_provider_modelarts.emulator.resources.common import RouteSpec, add_routes, as_int, check_name, ms
 from airflow_provider_modelarts.emulator.resources.models import (
-    as_int,
+    NAME_RULE,
     check_choice,
     check_description,
-    check_name,
-    ms,
     owner_fields,
-    page,
     public,
+    sorted_page,
     trigger,
 )
 from airflow_provider_modelarts.emulator.state import Lifecycle
@@ -121,7 +120,7 @@ def _check_custom_spec(cfg: dict[str, Any]) -> None:
     cpu = spec.get("cpu")
     if isinstance(cpu, bool) or not isinstance(cpu, (int, float)) or cpu < 0.01:
         raise bad_request("Invalid parameter config.custom_spec.cpu: a number >= 0.01 is required.")
-    as_int(spec.get("memory"), "config.custom_spec.memory", 1, 10**7)
+    as_int(spec.get("memory"), "config.custom_spec.memory", lo=1, hi=10**7, whole_floats=True)
 
 
 def _check_batch_config(cfg: dict[str, Any]) -> None:
@@ -145,11 +144,12 @@ def _normalise_config(cfg: Any, infer_type: str) -> dict[str, Any]:
         _check_custom_spec(cfg)
     if "instance_count" not in cfg:
         raise bad_request("Parameter config.instance_count is required.")
-    out["instance_count"] = as_int(cfg["instance_count"], "config.instance_count", 1, MAX_INSTANCES)
+    out["instance_count"] = as_int(cfg["instance_count"], "config.instance_count", lo=1, hi=MAX_INSTANCES,
+                                   whole_floats=True)
     if infer_type == "real-time":
         if cfg.get("weight") is None:
             raise bad_request("Parameter config.weight is required for real-time services.")
-        out["weight"] = as_int(cfg["weight"], "config.weight", 0, 100)
+        out["weight"] = as_int(cfg["weight"], "config.weight", lo=0, hi=100, whole_floats=True)
     envs = cfg.get("envs", {})
     if not isinstance(envs, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in envs.items()):
         raise bad_request("Invalid parameter config.envs: it must be a map of strings to strings.")
@@ -207,7 +207,7 @@ def check_schedule(schedule: Any, infer_type: str) -> list[dict[str, Any]]:
         if item.get("time_unit") not in TIME_UNITS:
             raise bad_request(f"Invalid parameter schedule.time_unit: {item.get('time_unit')!r} must be one of "
                               f"{', '.join(TIME_UNITS)}.")
-        item["duration"] = as_int(item.get("duration"), "schedule.duration", 1, 10**6)
+        item["duration"] = as_int(item.get("duration"), "schedule.duration", lo=1, hi=10**6, whole_floats=True)
     return schedule
 
 
@@ -281,7 +281,7 @@ def _start_deploy(emu: Emulator, svc: dict[str, Any], outcome: str, configs: lis
     """Switch the service to a deployment of ``configs`` with the given outcome (events and log included)."""
     now = emu.clock.now()
     steps, final, error = _deploy_plan(svc, outcome)
-    svc["_lifecycle"].switch(now, steps, final)
+    svc["_life"].switch(now, steps, final)
     svc["_error"] = error
     svc["_batch_done"] = False
     svc["_fail_next_update"] = outcome == "update_fail"
@@ -307,7 +307,7 @@ def _start_update(emu: Emulator, svc: dict[str, Any], configs: list[dict[str, An
     if failing:
         final = "running" if current in ("running", "concerning") else "failed"
         steps = steps[:1]
-    svc["_lifecycle"].switch(now, steps, final)
+    svc["_life"].switch(now, steps, final)
     ends = now + steps[0][1] if final is not None else None
     svc["_ready_at"] = now + steps[0][1]
     svc["_pending"] = {"config": configs, "ends": ends, "ok": not failing}
@@ -329,7 +329,7 @@ def settle(emu: Emulator, svc: dict[str, Any]) -> str:
             svc["_config"] = pending["config"]
             svc["update_time"] = ms(pending["ends"])
         svc["_pending"] = None
-    status = str(svc["_lifecycle"].status(now))
+    status = str(svc["_life"].status(now))
     if status in ("running", "concerning"):
         svc["_deployed"] = True
     if status == "finished" and not svc.get("_batch_done"):
@@ -338,21 +338,9 @@ def settle(emu: Emulator, svc: dict[str, Any]) -> str:
     return status
 
 
-def _step_window(lc: Lifecycle, now: float) -> tuple[float, float]:
-    """(start, duration) of the lifecycle step shown now; (finished_at, 0) once final."""
-    t = lc.started
-    for _, duration in lc.steps:
-        if now < t + duration:
-            return t, duration
-        t += duration
-    if lc.final is None and lc.steps:
-        return t - lc.steps[-1][1], lc.steps[-1][1]
-    return t, 0.0
-
-
 def _progress(lc: Lifecycle, status: str, now: float) -> int:
     if status == "deploying":
-        start, duration = _step_window(lc, now)
+        start, duration = lc.step_window(now)
         return min(99, int((now - start) / duration * 100)) if duration else 0
     return 100 if status in ("running", "concerning", "finished", "stopping", "stopped") else 0
 
@@ -401,9 +389,9 @@ def render(emu: Emulator, svc: dict[str, Any], *, detail: bool) -> dict[str, Any
     """The service as the list (``detail=False``) or the detail API shows it."""
     status = settle(emu, svc)
     now = emu.clock.now()
-    lc: Lifecycle = svc["_lifecycle"]
+    lc: Lifecycle = svc["_life"]
     out = public(svc)
-    start, duration = _step_window(lc, now)
+    start, duration = lc.step_window(now)
     out.update(status=status, progress=_progress(lc, status, now), transition_at=ms(start), operation_time=ms(now))
     if status == "failed" and svc["_error"]:
         out["error_msg"] = svc["_error"]
@@ -447,7 +435,7 @@ def uses_model(emu: Emulator, project_id: str, model_id: str) -> bool:
 
 
 def _validate_create(emu: Emulator, project_id: str, body: dict[str, Any]) -> list[dict[str, Any]]:
-    check_name(body.get("service_name"), "service_name")
+    check_name(body.get("service_name"), "service_name", NAME_RULE)
     infer_type = body.get("infer_type")
     if infer_type not in INFER_TYPES:
         raise bad_request(f"Invalid parameter infer_type: {infer_type!r} is not one of {', '.join(INFER_TYPES)}.")
@@ -477,7 +465,7 @@ def _create(req: Request, emu: Emulator) -> Response:
         "workspace_id": body.get("workspace_id") or "0", "is_shared": False, "shared_count": 0,
         "invocation_times": 0, "failed_times": 0, "is_free": False,
         "additional_properties": body.get("additional_properties") or {},
-        "_config": configs, "_pending": None, "_lifecycle": Lifecycle([], "deploying", now), "_error": None,
+        "_config": configs, "_pending": None, "_life": Lifecycle([], "deploying", now), "_error": None,
         "_logs": [], "_events": [], "_calls": {}, "_seq": emu.next_int("service_seq"),
     }
     for field in ("vpc_id", "subnet_network_id", "security_group_id", "cluster_id", "pool_name",
@@ -495,7 +483,7 @@ def _create(req: Request, emu: Emulator) -> Response:
 SORT_KEYS = {
     "publish_at": lambda s: (s["publish_at"], s["_seq"]),
     "service_name": lambda s: (s["service_name"], s["_seq"]),
-    "transition_at": lambda s: (s["_lifecycle"].history[-1][0] if s["_lifecycle"].history else 0, s["_seq"]),
+    "transition_at": lambda s: (s["_life"].switched_at or 0, s["_seq"]),
 }
 
 
@@ -517,7 +505,7 @@ def _list(req: Request, emu: Emulator) -> Response:
     sort_by = check_choice(req, "sort_by", tuple(SORT_KEYS), "publish_at") or "publish_at"
     services = [s for s in emu.store(str(req.project_id), COLLECTION).values()
                 if _matches(emu, req, s, settle(emu, s))]
-    total, chunk = page(req, services, SORT_KEYS[sort_by])
+    total, chunk = sorted_page(req, services, SORT_KEYS[sort_by])
     rendered = [render(emu, s, detail=False) for s in chunk]
     return Response(200, {"total_count": total, "count": len(rendered), "services": rendered})
 
@@ -542,7 +530,7 @@ def _change_status(emu: Emulator, svc: dict[str, Any], target: str, status: str)
         if pending:
             svc["_logs"][-1].update(_ends=now, _final="FAIL")
             svc["_pending"] = None
-        svc["_lifecycle"].switch(now, [("stopping", STOP_SECONDS)], "stopped")
+        svc["_life"].stop(now, "stopping", STOP_SECONDS, "stopped")
         _event(svc, now, "start to stop service")
         _event(svc, now + STOP_SECONDS, "service stopped")
         return
@@ -655,7 +643,7 @@ def _events(req: Request, emu: Emulator) -> Response:
     events = [dict(e, _seq=i) for i, e in enumerate(svc["_events"])
               if start <= e["occur_time"] <= min(end, now_ms) and (not event_type or e["event_type"] == event_type)
               and info in e["event_info"].lower()]
-    total, chunk = page(req, events, lambda e: (e["occur_time"], e["_seq"]))
+    total, chunk = sorted_page(req, events, lambda e: (e["occur_time"], e["_seq"]))
     return Response(200, {"service_id": svc["service_id"], "service_name": svc["service_name"],
                           "total_count": total, "count": len(chunk), "events": [public(e) for e in chunk]})
 
@@ -737,15 +725,21 @@ def _specifications(req: Request, emu: Emulator) -> Response:
     return Response(200, {"total_count": len(specs), "count": len(specs), "specifications": specs})
 
 
+SERVICES = "/v1/{project_id}/services"
+ONE_SERVICE = SERVICES + "/{service_id}"
+ROUTES: list[RouteSpec] = [  # ``specifications`` before ``{service_id}``
+    ("GET", SERVICES + "/specifications", "specifications", _specifications),
+    ("POST", SERVICES, "create", _create),
+    ("GET", SERVICES, "list", _list),
+    ("GET", ONE_SERVICE, "get", _get),
+    ("PUT", ONE_SERVICE, "update", _update),
+    ("DELETE", ONE_SERVICE, "delete", _delete),
+    ("GET", ONE_SERVICE + "/monitor", "monitor", _monitor),
+    ("GET", ONE_SERVICE + "/logs", "logs", _logs),
+    ("GET", ONE_SERVICE + "/events", "events", _events),
+]
+
+
 def register(router: Router) -> None:
-    """Add the service routes to the router (``specifications`` before ``{service_id}``)."""
-    base = "/v1/{project_id}/services"
-    router.route("GET", base + "/specifications", "services.specifications")(_specifications)
-    router.route("POST", base, "services.create")(_create)
-    router.route("GET", base, "services.list")(_list)
-    router.route("GET", base + "/{service_id}", "services.get")(_get)
-    router.route("PUT", base + "/{service_id}", "services.update")(_update)
-    router.route("DELETE", base + "/{service_id}", "services.delete")(_delete)
-    router.route("GET", base + "/{service_id}/monitor", "services.monitor")(_monitor)
-    router.route("GET", base + "/{service_id}/logs", "services.logs")(_logs)
-    router.route("GET", base + "/{service_id}/events", "services.events")(_events)
+    """Add the service routes to the router (kinds ``services.<op>``)."""
+    add_routes(router, "services", ROUTES)

@@ -84,6 +84,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_modelarts.emulator.http import ApiError, Request, Response, Router
 from airflow_provider_modelarts.emulator.obspath import split_obs_path
+from airflow_provider_modelarts.emulator.resources.common import RouteSpec, add_routes
 from airflow_provider_modelarts.emulator.state import Lifecycle
 
 if TYPE_CHECKING:
@@ -264,7 +265,7 @@ def _parse_outcome(word: str) -> tuple[str, int]:
 def _phase(rec: JobRecord, now: float) -> tuple[str, str]:
     """The current ``(phase, secondary_phase)``; runner jobs follow their process once Pending is over."""
     status = rec.life.status(now)
-    if rec.run is None or rec.life.history or status[0] != "Running":
+    if rec.run is None or rec.life.switched_at is not None or status[0] != "Running":
         return tuple(status)  # type: ignore[return-value]
     return {"running": RUNNING, "completed": COMPLETED, "failed": FAILED, "terminated": TERMINATED}[rec.run.state]
 
@@ -795,7 +796,7 @@ def job_action(req: Request, emu: Emulator) -> Response:
     if phase not in TERMINABLE:
         raise error(409, "ModelArts.2796", f"The job cannot be terminated (phase {phase}).")
     rec.terminated_at = now
-    rec.life.switch(now, [(TERMINATING, TERMINATING_S)], TERMINATED)
+    rec.life.stop(now, TERMINATING, TERMINATING_S, TERMINATED)
     if rec.run is not None:
         rec.run.terminate()
     return Response(202, render(rec, now))
@@ -949,18 +950,23 @@ def search_jobs(req: Request, emu: Emulator) -> Response:
                           "ai_project": "default-ai-project", "items": page})
 
 
+ONE_JOB = "/v2/{project_id}/training-jobs/{training_job_id}"
+ROUTES: list[RouteSpec] = [
+    ("POST", "/v2/{project_id}/training-jobs", "create", create_job),
+    ("POST", "/v2/{project_id}/training-job-searches", "list", search_jobs),
+    ("GET", "/v2/{project_id}/training-job-flavors", "flavors", list_flavors),
+    ("GET", "/v2/{project_id}/training-job-engines", "engines", list_engines),
+    ("GET", ONE_JOB, "get", show_job),
+    ("PUT", ONE_JOB, "update", update_job),
+    ("DELETE", ONE_JOB, "delete", delete_job),
+    ("POST", ONE_JOB + "/actions", "action", job_action),
+    ("GET", ONE_JOB + "/tasks/{task_id}/logs/preview", "log_preview", log_preview),
+    ("GET", ONE_JOB + "/tasks/{task_id}/logs/url", "log_url", log_url),
+    ("GET", ONE_JOB + "/metrics/{task_id}", "metrics", metrics),
+]
+
+
 def register(router: Router) -> None:
-    """Add the v2 training routes."""
-    base = "/v2/{project_id}/training-jobs/{training_job_id}"
-    router.route("POST", "/v2/{project_id}/training-jobs", f"{KIND}.create")(create_job)
-    router.route("POST", "/v2/{project_id}/training-job-searches", f"{KIND}.list")(search_jobs)
-    router.route("GET", "/v2/{project_id}/training-job-flavors", f"{KIND}.flavors")(list_flavors)
-    router.route("GET", "/v2/{project_id}/training-job-engines", f"{KIND}.engines")(list_engines)
-    router.route("GET", base, f"{KIND}.get")(show_job)
-    router.route("PUT", base, f"{KIND}.update")(update_job)
-    router.route("DELETE", base, f"{KIND}.delete")(delete_job)
-    router.route("POST", base + "/actions", f"{KIND}.action")(job_action)
-    router.route("GET", base + "/tasks/{task_id}/logs/preview", f"{KIND}.log_preview")(log_preview)
-    router.route("GET", base + "/tasks/{task_id}/logs/url", f"{KIND}.log_url")(log_url)
-    router.route("GET", base + "/metrics/{task_id}", f"{KIND}.metrics")(metrics)
+    """Add the v2 training routes (kinds ``training_v2.<op>``) and the signed log-file download."""
+    add_routes(router, KIND, ROUTES)
     router.route("GET", "/_training-logs/{token}", f"{KIND}.log_file", auth=False)(log_file)
