@@ -299,7 +299,9 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
     def defer_wait(self, waiter: Any, *, method_name: str = "execute_complete",
                    kwargs: Mapping[str, Any] | None = None) -> None:
         """Hand ``waiter``'s wait to the trigger; ``method_name`` resumes with the event, the wait's deadline and
-        ``kwargs`` (so a follow-up wait after the resume keeps the same ``max_wait``).
+        ``kwargs`` (so a follow-up wait after the resume keeps the same ``max_wait``). The status was just read
+        (the check before deferring, or the action that started the wait), so the trigger's first poll comes one
+        interval later.
 
         :param waiter: the wait to continue (kind, ids, deadline, log cursor).
         :param method_name: the method the task resumes in.
@@ -311,7 +313,8 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
             trigger=ModelArtsResourceTrigger(
                 kind=waiter.kind, ids=dict(waiter.ids), modelarts_conn_id=self.modelarts_conn_id,
                 poll_interval=self.poll_interval, deadline=waiter.deadline, expect_stop=waiter.expect_stop,
-                stream_logs=self.stream_logs, log_cursor=waiter.log_cursor, error_budget=self.poll_error_budget),
+                stream_logs=self.stream_logs, log_cursor=waiter.log_cursor, error_budget=self.poll_error_budget,
+                first_poll_at=time.time() + self.poll_interval),
             method_name=method_name,
             kwargs={"deadline": waiter.deadline, **(kwargs or {})},
         )

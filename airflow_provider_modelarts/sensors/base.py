@@ -7,6 +7,7 @@ raises ``AirflowFailException`` (so ``soft_fail`` turns it into a skip); an unkn
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from functools import cached_property
@@ -95,7 +96,8 @@ class ModelArtsResourceSensor(BaseSensorOperator):
                                              modelarts_conn_id=self.modelarts_conn_id,
                                              poll_interval=self.poke_interval, expect_stop=self.expect_stop,
                                              stream_logs=False, stop_on_kill=False,
-                                             overrides=self.status_overrides or None),
+                                             overrides=self.status_overrides or None,
+                                             first_poll_at=time.time() + self.poke_interval),
             method_name="execute_complete",
             timeout=timedelta(seconds=self.timeout),
         )

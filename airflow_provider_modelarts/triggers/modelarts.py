@@ -43,12 +43,16 @@ class ModelArtsResourceTrigger(BaseTrigger):
     :param error_budget: consecutive transient polling errors tolerated.
     :param stop_on_kill: stop the remote resource when the deferred task is killed by a user.
     :param overrides: status values moved to another class (a sensor's ``success_statuses``/``failure_statuses``).
+    :param first_poll_at: epoch seconds of the first poll (None: at once). The deferring task has just checked
+        the status, so its trigger waits one interval instead of reading the same status again; a trigger that
+        restarts later (on another triggerer) polls at once.
     """
 
     def __init__(self, kind: str, ids: dict[str, Any], modelarts_conn_id: str = DEFAULT_CONN_ID,
                  poll_interval: float = 30.0, deadline: float | None = None, expect_stop: bool = False,
                  stream_logs: bool = True, log_cursor: int = 0, error_budget: int = 10,
-                 stop_on_kill: bool = True, overrides: dict[str, list[Any]] | None = None) -> None:
+                 stop_on_kill: bool = True, overrides: dict[str, list[Any]] | None = None,
+                 first_poll_at: float | None = None) -> None:
         super().__init__()
         self.kind = kind
         self.ids = dict(ids)
@@ -61,13 +65,14 @@ class ModelArtsResourceTrigger(BaseTrigger):
         self.error_budget = int(error_budget)
         self.stop_on_kill = stop_on_kill
         self.overrides = overrides
+        self.first_poll_at = first_poll_at
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (f"{type(self).__module__}.{type(self).__qualname__}", {
             "kind": self.kind, "ids": self.ids, "modelarts_conn_id": self.modelarts_conn_id,
             "poll_interval": self.poll_interval, "deadline": self.deadline, "expect_stop": self.expect_stop,
             "stream_logs": self.stream_logs, "log_cursor": self.log_cursor, "error_budget": self.error_budget,
-            "stop_on_kill": self.stop_on_kill, "overrides": self.overrides,
+            "stop_on_kill": self.stop_on_kill, "overrides": self.overrides, "first_poll_at": self.first_poll_at,
         })
 
     async def _client(self) -> Any:
@@ -82,6 +87,8 @@ class ModelArtsResourceTrigger(BaseTrigger):
                         expect_stop=self.expect_stop, stream_logs=self.stream_logs, log_cursor=self.log_cursor,
                         error_budget=self.error_budget, emit=self.log.info, overrides=self.overrides)
         try:
+            if self.first_poll_at is not None:  # the task checked just before deferring: no second read at once
+                await asyncio.sleep(min(max(0.0, self.first_poll_at - time.time()), self.poll_interval))
             async with await self._client() as client:
                 while True:  # the loop of wait_sync, awaited
                     outcome, delay = waiter.after_poll(await apoll_once(client, waiter), time.time())
