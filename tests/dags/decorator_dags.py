@@ -3,7 +3,7 @@ decorated functions really run in the emulator's training subprocess)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from airflow.sdk import DAG, task
 
@@ -68,3 +68,16 @@ with DAG("deco_reattach", schedule=None, start_date=START, catchup=False) as dec
         return {"slept": seconds, "job_key": os.environ.get("MA_JOB_KEY")}
 
     slow(8.0)
+
+
+with DAG("deco_on_kill", schedule=None, start_date=START, catchup=False) as deco_on_kill:
+
+    # execution_timeout makes Airflow kill the (non-deferred) task while it polls: on_kill terminates the job
+    @task.modelarts(execution_timeout=timedelta(seconds=6), **JOB)
+    def sleeps_long() -> int:
+        import time
+
+        time.sleep(300)
+        return 0
+
+    sleeps_long()

@@ -111,3 +111,19 @@ def test_arguments_the_decorator_owns_are_refused_at_parse_time() -> None:
             task.modelarts(obs_dir="obs://b-k/x/", code_dir="obs://b-k/code/")(lambda: 1)()
         with pytest.raises(ValueError, match="obs_dir: .* is not an OBS URL"):
             task.modelarts(obs_dir="bucket/x/")(lambda: 1)()
+
+
+def test_killing_the_task_terminates_its_job(runner: EmulatorHandle) -> None:
+    """Issue 16: a decorated task killed while it waits (here Airflow's ``execution_timeout``) terminates the
+    job running the function, through the training operator's ``on_kill``."""
+    import requests
+
+    runner.clear_requests()
+    dr = run_dag("deco_on_kill")
+    assert ti_states(dr) == {"sleeps_long": "failed"}, dr.output[-6000:]
+    job_id = xcom(dr, "sleeps_long", "training_job_id")
+    assert runner.count("training_v2.create") == 1
+    answer = requests.get(f"{runner.url}/v2/{runner.project_id}/training-jobs/{job_id}", headers=runner.headers(),
+                          timeout=10)
+    answer.raise_for_status()
+    assert answer.json()["status"]["phase"] in ("Terminating", "Terminated")

@@ -6,6 +6,7 @@ listing call each, cached on the hook instance (one task: one call per listing, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from airflow_provider_modelarts.client.api import training_v1
@@ -14,6 +15,19 @@ from airflow_provider_modelarts.hooks.methods import HookMethods
 
 class V1LookupError(ValueError):
     """A flavor, engine or built-in algorithm name that the service does not know (the message lists the known)."""
+
+
+
+def _found(found: int | None, problem: str, known: Iterable[str]) -> int:
+    """``found``, or :class:`V1LookupError` saying ``problem`` and the names that are known.
+
+    :param found: the id a lookup found (None: none).
+    :param problem: what was not found, in words.
+    :param known: the names the lookup knows.
+    """
+    if found is None:
+        raise V1LookupError(f"{problem}; known: {', '.join(known)}.")
+    return found
 
 
 class TrainingV1Methods(HookMethods):
@@ -44,30 +58,23 @@ class TrainingV1Methods(HookMethods):
     def resolve_spec_id_v1(self, flavor: str) -> int:
         """``spec_id`` of a flavor code such as ``modelarts.vm.cpu.2u``. :raises V1LookupError: unknown flavor."""
         specs = self.list_resource_specs_v1()
-        found = training_v1.pick_spec_id(specs, flavor)
-        if found is None:
-            raise V1LookupError(f"train_instance_type {flavor!r} is not a v1 training flavor; known: "
-                                f"{', '.join(sorted(str(s.get('spec_code')) for s in specs))}.")
-        return found
+        return _found(training_v1.pick_spec_id(specs, flavor),
+                      f"train_instance_type {flavor!r} is not a v1 training flavor",
+                      sorted(str(s.get("spec_code")) for s in specs))
 
     def resolve_engine_id_v1(self, engine_name: str, engine_version: str) -> int:
         """``engine_id`` of ``framework_type`` + ``framework_version``. :raises V1LookupError: unknown engine."""
         engines = self.list_engines_v1()
-        found = training_v1.pick_engine_id(engines, engine_name, engine_version)
-        if found is None:
-            raise V1LookupError(f"framework_type/framework_version {engine_name!r}/{engine_version!r} is not a v1 "
-                                "engine; known: " + ", ".join(f"{e.get('engine_name')}/{e.get('engine_version')}"
-                                                              for e in engines) + ".")
-        return found
+        return _found(training_v1.pick_engine_id(engines, engine_name, engine_version),
+                      f"framework_type/framework_version {engine_name!r}/{engine_version!r} is not a v1 engine",
+                      (f"{e.get('engine_name')}/{e.get('engine_version')}" for e in engines))
 
     def resolve_model_id_v1(self, model_name: str) -> int:
         """``model_id`` of a built-in algorithm. :raises V1LookupError: unknown algorithm."""
         models = self.list_builtin_algorithms_v1()
-        found = training_v1.pick_model_id(models, model_name)
-        if found is None:
-            raise V1LookupError(f"model_name {model_name!r} is not a built-in algorithm; known: "
-                                f"{', '.join(str(m.get('model_name')) for m in models)}.")
-        return found
+        return _found(training_v1.pick_model_id(models, model_name),
+                      f"model_name {model_name!r} is not a built-in algorithm",
+                      (str(m.get("model_name")) for m in models))
 
     # ---- jobs and versions -----------------------------------------------------------------------------------
     def create_training_job_v1(self, body: dict[str, Any]) -> dict[str, Any]:
