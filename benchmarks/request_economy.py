@@ -46,6 +46,9 @@ MINIMUMS: dict[str, dict[str, Any]] = {
         "datasets.list_import_tasks": 1,           # the O(1) reattach lookup of an import without a stored id
         "datasets.list_versions": 1,               # the same for the version
         "datasets.get": ("polls", 2),              # + 1: the import reads the dataset type (SDK table 7-19)
+        "datasets.get_import_task": ("polls", 0),  # the import's wait
+        "datasets.get_version": ("polls", 0),      # the version's wait
+        "training_v2.flavors": 1,                  # the node count checked against the flavor before the create
         "training_v2.create": 1, "training_v2.list": 1,
         "training_v2.log_preview": ("log", "training_v2.get"),  # at most once per poll
         "training_v2.metrics": 1,                  # one worker
@@ -59,6 +62,7 @@ MINIMUMS: dict[str, dict[str, Any]] = {
         "training_v1.create": 1,                   # the job (its first version)
         "training_v1.list": 1,                     # the by-name lookup before the create (reattach)
         "training_v1.create_version": 1,           # the chained version
+        "training_v1.list_versions": 1,            # the version's by-marker lookup before the create (reattach)
         "training_v1.ai_engines": 1,               # the engine the create names is checked once (clear error)
         "training_v1.resource_specs": 1,           # the same for the flavor
         "training_v1.get_version": ("polls", 0),   # the two versions' waits
