@@ -9,7 +9,6 @@ an SWR address), and the output of a v2 training job (``training_job_id``: the j
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,78 +17,12 @@ from airflow.sdk.exceptions import AirflowException, AirflowFailException
 from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.models import ModelArtsModelLink
 from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name
+from airflow_provider_modelarts.specs.models import FROM_TRAINING_JOB, MODEL_ARGS, build_model_body
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
     from airflow_provider_modelarts.client.waiter import WaitOutcome
-
-MODEL_ARGS = (
-    "model_name", "model_version", "model_type", "source_location", "runtime", "execution_code", "description",
-    "model_algorithm", "source_job_id", "source_job_version", "source_type", "input_params", "output_params",
-    "dependencies", "apis", "install_type", "initial_config", "model_metrics", "model_docs", "template",
-    "workspace_id",
-)
-#: stands in for the source location while validating an import from a training job (resolved at create time)
-FROM_TRAINING_JOB = "/training-job-output/"
-
-
-def to_v1_obs_path(path: str, *, folder: bool = True) -> str:
-    """``obs://bucket/dir`` or ``/bucket/dir`` -> ``/bucket/dir/`` (the form the v1 model and service APIs use).
-
-    :param path: an OBS path in either form
-    :param folder: end the path with ``/``.
-    :raises ValueError: when ``path`` is neither form.
-    """
-    if path.startswith("obs://"):
-        rest = path[len("obs://"):]
-    elif path.startswith("/") and len(path) > 1:
-        rest = path[1:]
-    else:
-        raise ValueError(f"{path!r} is not an OBS path like obs://bucket/dir/ or /bucket/dir/")
-    if not rest.split("/", 1)[0]:
-        raise ValueError(f"{path!r} has no bucket")
-    out = "/" + rest
-    return out if not folder or out.endswith("/") else out + "/"
-
-
-def build_model_body(args: Mapping[str, Any], model_spec: Mapping[str, Any] | None, *, name: str,
-                     from_training_job: bool) -> dict[str, Any]:
-    """Validate the import arguments and build the ``POST /v1/{project_id}/models`` body.
-
-    :param args: the rendered operator arguments (:data:`MODEL_ARGS`).
-    :param model_spec: a REST-shaped body merged over what the arguments produce.
-    :param name: the model name when none is given.
-    :param from_training_job: ``source_location`` comes from a training job (it must not be given).
-    :raises SpecError: naming the field and the fix, before any remote call.
-    """
-    from airflow_provider_modelarts.schemas import SpecError, deep_merge, validate
-
-    values = {k: v for k, v in args.items() if v not in (None, "", [], {})}
-    values = deep_merge(values, model_spec or {})
-    values.setdefault("model_name", name)
-    problems = []
-    if from_training_job:
-        if values.get("source_location"):
-            problems.append("- source_location and training_job_id exclude each other: give one of them.")
-        values["source_location"] = FROM_TRAINING_JOB
-    elif values.get("model_type") != "Image" and isinstance(values.get("source_location"), str):
-        try:
-            values["source_location"] = to_v1_obs_path(values["source_location"])
-        except ValueError as exc:
-            problems.append(f"- source_location: {exc} (fix: the OBS directory holding model/, or training_job_id)")
-    if isinstance(values.get("execution_code"), str) and values["execution_code"].startswith("obs://"):
-        values["execution_code"] = to_v1_obs_path(values["execution_code"], folder=False)
-    for key in ("initial_config", "model_metrics"):
-        if isinstance(values.get(key), Mapping):
-            values[key] = json.dumps(values[key], ensure_ascii=False)
-    try:
-        validate(values, "model_import", what="model import arguments")
-    except SpecError as exc:
-        problems = [*str(exc).splitlines()[1:], *problems]
-    if problems:
-        raise SpecError("Invalid model import arguments:\n" + "\n".join(problems))
-    return values
 
 
 class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
@@ -164,18 +97,14 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
         self.model_spec = model_spec
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_modelarts.schemas import SpecError
-
         args = {name: getattr(self, name) for name in MODEL_ARGS}
-        try:
-            return build_model_body(args, self.model_spec, name=deterministic_name(context),
-                                    from_training_job=bool(self.training_job_id))
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None
+        return build_model_body(args, self.model_spec, name=deterministic_name(context),
+                                from_training_job=bool(self.training_job_id))
 
     def resolve_training_output(self, context: Context) -> str:
         """The ``/bucket/dir/`` of the training job's output; the job must be Completed. Read from the upstream
         training task's XCom, or with one GET when the job id came from elsewhere (:func:`.training_outputs`)."""
+        from airflow_provider_modelarts.client.obs_paths import to_slash_path
         from airflow_provider_modelarts.operators.training import pick_output, training_outputs
 
         job_id = str(self.training_job_id)
@@ -188,7 +117,7 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
             names = [c.get("name") for c in channels]
             raise AirflowFailException(f"Training job {job_id} has no OBS output "
                                        f"{self.training_output or ''} to import a model from (outputs: {names}).")
-        return to_v1_obs_path(url)
+        return to_slash_path(url, folder=True)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         from airflow_provider_modelarts.client.errors import ModelArtsConflictError

@@ -13,12 +13,26 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
-from airflow.sdk.exceptions import AirflowException, AirflowFailException, TaskDeferred
+from airflow.sdk.exceptions import AirflowException, TaskDeferred
 
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 from airflow_provider_modelarts.links.models import ModelArtsServiceLink
-from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name, run_key
-from airflow_provider_modelarts.operators.models import to_v1_obs_path
+from airflow_provider_modelarts.operators.base import (
+    ModelArtsResourceOperator,
+    deterministic_name,
+    failing_on_spec_error,
+    run_key,
+)
+from airflow_provider_modelarts.specs.services import (
+    DEFAULT_MAX_INSTANCES,
+    build_service_body,
+    complete_configs,
+    one_model_configs,
+    predict_payload,
+    request_config,
+    service_kind,
+    update_body,
+)
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
@@ -26,205 +40,7 @@ if TYPE_CHECKING:
     from airflow_provider_modelarts.client.waiter import WaitOutcome
     from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
 
-#: The SDK reference's default instance quota per model config (more through a support ticket).
-DEFAULT_MAX_INSTANCES = 5
-#: Fields of a config entry the update operator copies from the current config when not given.
-INHERITED_CONFIG_FIELDS = ("specification", "instance_count", "envs", "custom_spec", "cluster_id", "pool_name")
-#: Fields of a config entry that a PUT accepts (what a rollback sends back).
-REQUEST_CONFIG_FIELDS = ("model_id", "weight", "specification", "custom_spec", "instance_count", "envs",
-                         "cluster_id", "pool_name", "nodes", "src_path", "dest_path", "req_uri", "mapping_type",
-                         "mapping_rule", "src_type")
 RUN_MARKER = "[airflow:{key}]"
-
-
-# ---- validation (no remote call) ---------------------------------------------------------------------------------
-def _coerce_config(cfg: Any) -> Any:
-    from airflow_provider_modelarts.schemas import coerce_numbers
-
-    if not isinstance(cfg, Mapping):
-        return cfg
-    out = coerce_numbers(dict(cfg), integer_fields=("instance_count", "weight"))
-    for key in ("src_path", "dest_path"):
-        if isinstance(out.get(key), str) and out[key].startswith("obs://"):
-            out[key] = to_v1_obs_path(out[key])
-    return out
-
-
-def schedule_items(schedule: Any) -> tuple[Any, list[str]]:
-    """The ``schedule`` argument in its wire form, and the problems of the SDK spelling.
-
-    The SDK reference (表 11-9) names the scheduling type ``op_type``; the API (OTC deploying_services Table 4,
-    updating_service_configurations Table 4) names it ``type``. Both are accepted and sent as ``type``; a
-    mapping is taken as a one-item list.
-
-    :param schedule: ``None``, one mapping or a list of mappings.
-    """
-    if schedule in (None, "", [], {}):
-        return schedule, []
-    items = [schedule] if isinstance(schedule, Mapping) else schedule
-    if not isinstance(items, list):
-        return schedule, []
-    out: list[Any] = []
-    problems: list[str] = []
-    for n, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            out.append(item)
-            continue
-        entry = dict(item)
-        if "op_type" in entry:
-            op_type = entry.pop("op_type")
-            if entry.get("type", op_type) != op_type:
-                problems.append(f"- schedule[{n}]: op_type {op_type!r} and type {entry['type']!r} differ (fix: give "
-                                "one of them, stop)")
-            entry.setdefault("type", op_type)
-        if isinstance(entry.get("duration"), str) and entry["duration"].isdigit():
-            entry["duration"] = int(entry["duration"])
-        out.append(entry)
-    return out, problems
-
-
-def config_problems(configs: Sequence[Mapping[str, Any]], infer_type: str | None, *, max_instances: int,
-                    partial: bool = False) -> list[str]:
-    """Cross-field rules of a ``config`` array the schema cannot express; one message line per problem.
-
-    :param configs: the config entries
-    :param infer_type: real-time, batch or edge (None: unknown, an update).
-    :param max_instances: the instance count limit per entry
-    :param partial: entries may omit the weight (an
-        update that inherits from the current config).
-    """
-    problems = []
-    for i, cfg in enumerate(configs):
-        count = cfg.get("instance_count")
-        if isinstance(count, int) and count > max_instances:
-            problems.append(f"- config[{i}].instance_count: {count} is over the limit of {max_instances} instances "
-                            "(fix: lower it, or raise max_instance_count if your quota allows more)")
-        if infer_type == "real-time" and cfg.get("weight") is None:
-            problems.append(f"- config[{i}].weight is required for a real-time service (fix: a share 0-100; all "
-                            "weights add up to 100)")
-        if infer_type == "batch":
-            missing = [k for k in ("src_path", "dest_path", "req_uri", "mapping_type") if not cfg.get(k)]
-            if missing:
-                problems.append(f"- config[{i}]: a batch service needs {', '.join(missing)} (fix: the OBS input and "
-                                "output folders, the model's inference path and mapping_type file or csv)")
-    weights = [c.get("weight") for c in configs]
-    given = [w for w in weights if isinstance(w, int)]
-    if given and (infer_type == "real-time" or not partial or len(given) == len(weights)) and sum(given) != 100:
-        problems.append(f"- config[*].weight: the weights add up to {sum(given)} (fix: make them add up to 100, "
-                        "e.g. 90 for the current model and 10 for the canary)")
-    if infer_type in ("batch", "edge") and len(configs) != 1:
-        problems.append(f"- config: a {infer_type} service takes exactly one model config, got {len(configs)}")
-    ids = [c.get("model_id") for c in configs]
-    if len(ids) != len(set(map(str, ids))):
-        problems.append("- config[*].model_id: the same model is given twice (fix: one entry per model version)")
-    return problems
-
-
-def build_service_body(args: Mapping[str, Any], service_spec: Mapping[str, Any] | None, *, name: str,
-                       marker: str, max_instances: int) -> dict[str, Any]:
-    """Validate the deploy arguments and build the ``POST /v1/{project_id}/services`` body.
-
-    :param args: ``service_name``, ``infer_type``, ``description``, ``configs``, the network and schedule fields.
-    :param service_spec: a REST-shaped body merged over what the arguments produce.
-    :param name: the service name when none is given
-    :param marker: the run marker added to the description.
-    :param max_instances: the instance count limit per config entry.
-    :raises SpecError: naming every problem, before any remote call.
-    """
-    from airflow_provider_modelarts.schemas import SpecError, deep_merge, validate
-
-    values = {k: v for k, v in args.items() if v not in (None, "", [], {})}
-    if "configs" in values:
-        values["config"] = values.pop("configs")
-    values = deep_merge(values, service_spec or {})
-    values.setdefault("service_name", name)
-    values.setdefault("infer_type", "real-time")
-    problems: list[str] = []
-    if "schedule" in values:
-        values["schedule"], problems = schedule_items(values["schedule"])
-    if isinstance(values.get("config"), Mapping):
-        values["config"] = [values["config"]]
-    if isinstance(values.get("config"), list):
-        values["config"] = [_coerce_config(c) for c in values["config"]]
-    try:
-        validate(values, "service_deploy", what="service arguments")
-    except SpecError as exc:
-        problems += str(exc).splitlines()[1:]
-    configs = [c for c in values.get("config") or [] if isinstance(c, Mapping)]
-    problems += config_problems(configs, values.get("infer_type"), max_instances=max_instances)
-    if values.get("schedule") and values.get("infer_type") != "real-time":
-        problems.append("- schedule: only real-time services can be scheduled to stop (fix: remove schedule)")
-    if problems:
-        raise SpecError("Invalid service arguments:\n" + "\n".join(problems))
-    description = values.get("description") or ""
-    if len(description) + len(marker) + 1 <= 100:
-        values["description"] = f"{description} {marker}".strip()
-    return values
-
-
-def update_body(configs: Any, model_id: str | None, status: str | None, description: str | None,
-                schedule: Any, *, max_instances: int) -> dict[str, Any]:
-    """Validate the update arguments and build the (partial) ``PUT`` body; configs may omit inherited fields.
-
-    :raises SpecError: naming every problem, before any remote call.
-    """
-    from airflow_provider_modelarts.schemas import SpecError
-
-    if model_id and configs:
-        raise SpecError("Invalid service update arguments:\n- model_id and configs exclude each other: give one.")
-    if model_id:
-        configs = [{"model_id": model_id, "weight": 100}]
-    if isinstance(configs, Mapping):
-        configs = [configs]
-    problems = []
-    if status not in (None, "", "running", "stopped"):
-        problems.append(f"- status: {status!r} (fix: running to start the service, stopped to stop it)")
-    if status and configs:
-        problems.append("- status and configs: ModelArts applies only status when both are sent (fix: one task "
-                        "per change)")
-    if not (status or configs or description is not None or schedule):
-        problems.append("- nothing to update (fix: give configs, model_id, status, description or schedule)")
-    body: dict[str, Any] = {}
-    if configs:
-        entries = [_coerce_config(c) for c in configs]
-        bad = [i for i, c in enumerate(entries) if not isinstance(c, Mapping) or not c.get("model_id")]
-        problems += [f"- config[{i}].model_id is required (fix: the id of a published model)" for i in bad]
-        if not bad:
-            problems += config_problems(entries, None, max_instances=max_instances, partial=True)
-            for i, c in enumerate(entries):
-                w = c.get("weight")
-                if w is not None and (not isinstance(w, int) or not 0 <= w <= 100):
-                    problems.append(f"- config[{i}].weight: {w!r} (fix: a whole number 0-100)")
-        body["config"] = entries
-    if problems:
-        raise SpecError("Invalid service update arguments:\n" + "\n".join(problems))
-    if status:
-        body["status"] = status
-    schedule, schedule_problems = schedule_items(schedule)
-    if schedule_problems:
-        raise SpecError("Invalid service update arguments:\n" + "\n".join(schedule_problems))
-    if description is not None:
-        body["description"] = description
-    if schedule:
-        body["schedule"] = schedule
-    return body
-
-
-def request_config(current: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """A service's current ``config`` (as GET shows it) in the form a ``PUT`` accepts."""
-    return [{k: c[k] for k in REQUEST_CONFIG_FIELDS if c.get(k) not in (None, "")} for c in current]
-
-
-def complete_configs(new: Sequence[Mapping[str, Any]], current: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Fill each new entry's missing fields from the current entry of the same model (else the first one)."""
-    by_model = {c.get("model_id"): c for c in current}
-    out = []
-    for cfg in new:
-        base = by_model.get(cfg.get("model_id")) or (current[0] if current else {})
-        merged = {k: base[k] for k in INHERITED_CONFIG_FIELDS if base.get(k) not in (None, "")}
-        merged.update({k: v for k, v in cfg.items() if v is not None})
-        out.append(merged)
-    return out
 
 
 def abnormal_events(hook: ModelArtsHook, service_id: str, since_ms: int | None = None, limit: int = 3) -> list[str]:
@@ -260,7 +76,6 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
     ``access_address`` (real-time).
     """
 
-    resource_kind = "service"
     template_fields: Sequence[str] = (
         "service_name", "infer_type", "configs", "model_id", "specification", "instance_count", "envs",
         "description", "vpc_id", "subnet_network_id", "security_group_id", "cluster_id", "pool_name", "schedule",
@@ -296,33 +111,23 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
         self.service_spec = service_spec
         self.max_instance_count = max_instance_count
 
-    def _configs(self) -> Any:
-        if self.configs or not self.model_id:
-            return self.configs
-        cfg: dict[str, Any] = {"model_id": self.model_id, "specification": self.specification,
-                               "instance_count": 1 if self.instance_count in (None, "") else self.instance_count}
-        if self.infer_type == "real-time":
-            cfg["weight"] = 100
-        if self.envs:
-            cfg["envs"] = self.envs
-        return [cfg]
+    @property
+    def kind(self) -> str:
+        """``batch_service`` for a batch service (done when finished), else ``service`` (done when running)."""
+        return service_kind((self.service_spec or {}).get("infer_type", self.infer_type))
+
+    resource_kind = kind  # type: ignore[assignment]  # the base reads resource_kind until it reads kind
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_modelarts.schemas import SpecError
-
+        configs = one_model_configs(self.configs, model_id=self.model_id, specification=self.specification,
+                                    instance_count=self.instance_count, envs=self.envs, infer_type=self.infer_type)
         args = {"service_name": self.service_name, "infer_type": self.infer_type, "description": self.description,
-                "configs": self._configs(), "vpc_id": self.vpc_id, "subnet_network_id": self.subnet_network_id,
+                "configs": configs, "vpc_id": self.vpc_id, "subnet_network_id": self.subnet_network_id,
                 "security_group_id": self.security_group_id, "cluster_id": self.cluster_id,
                 "pool_name": self.pool_name, "schedule": self.schedule, "workspace_id": self.workspace_id}
-        name = deterministic_name(context)
-        try:
-            body = build_service_body(args, self.service_spec, name=name if name[0].isalpha() else f"svc-{name}"[:64],
-                                      marker=RUN_MARKER.format(key=run_key(context)),
-                                      max_instances=int(self.max_instance_count))
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None
-        self.resource_kind = "batch_service" if body["infer_type"] == "batch" else "service"  # type: ignore[misc]
-        return body
+        return build_service_body(args, self.service_spec, name=deterministic_name(context),
+                                  marker=RUN_MARKER.format(key=run_key(context)),
+                                  max_instances=int(self.max_instance_count))
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         return {"service_id": self.hook.create_service(body)}
@@ -337,7 +142,7 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
     def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
         super().push_ids(context, ids)
         ModelArtsServiceLink.persist(context, region=self.hook.settings.region, service_id=ids["service_id"],
-                                     infer_type="batch" if self.resource_kind == "batch_service" else "realtime")
+                                     infer_type="batch" if self.kind == "batch_service" else "realtime")
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         summary = dict(outcome.summary)
@@ -371,7 +176,6 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
     stopped. XCom: ``service_id``, ``previous_config`` (the config before the update), ``access_address``.
     """
 
-    resource_kind = "service_update"
     template_fields: Sequence[str] = ("service_id", "configs", "model_id", "status", "description", "schedule",
                                       "modelarts_conn_id")
     template_fields_renderers = {"configs": "json", "schedule": "json"}
@@ -393,18 +197,22 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
         self.max_instance_count = max_instance_count
         self.previous_config: list[dict[str, Any]] | None = None
 
-    def prepare(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_modelarts.schemas import SpecError
+    @property
+    def kind(self) -> str:
+        """``service_update`` (the update logs) for a config change, else ``service`` (its own status)."""
+        return "service_update" if self.configs or self.model_id else "service"
 
-        try:
-            body = update_body(self.configs, self.model_id, self.status, self.description, self.schedule,
-                               max_instances=int(self.max_instance_count))
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None
-        if "config" not in body:  # start/stop (or description/schedule only): the service's own status tells
-            self.resource_kind = "service"  # type: ignore[misc]
-            self.expect_stop = body.get("status") == "stopped"  # type: ignore[misc]
-        return body
+    @property
+    def stopping(self) -> bool:
+        """The update stops the service: a stopped service is then the success."""
+        return self.status == "stopped" and self.kind == "service"
+
+    resource_kind = kind  # type: ignore[assignment]  # the base reads resource_kind until it reads kind
+    expect_stop = stopping  # type: ignore[assignment]  # the base reads expect_stop until it reads stopping
+
+    def prepare(self, context: Context) -> dict[str, Any]:
+        return update_body(self.configs, self.model_id, self.status, self.description, self.schedule,
+                           max_instances=int(self.max_instance_count))
 
     def _put_config(self, config: list[dict[str, Any]], extra: Mapping[str, Any]) -> dict[str, Any]:
         """PUT a config; the ids of the wait on its update log (entries newer than the newest one now)."""
@@ -573,25 +381,12 @@ class ModelArtsPredictOperator(BaseOperator):
         self.path = path
         self.modelarts_conn_id = modelarts_conn_id
 
-    def _check(self) -> Any:
-        import json
-
-        if bool(self.service_id) == bool(self.access_address):
-            raise AirflowFailException("Give service_id or access_address (exactly one).")
-        if (self.payload is None) == (not self.file_path):
-            raise AirflowFailException("Give payload (JSON) or file_path (exactly one).")
-        if isinstance(self.payload, str):
-            try:
-                return json.loads(self.payload)
-            except ValueError as exc:
-                raise AirflowFailException(f"payload is a string but not JSON ({exc}); give a dict or JSON "
-                                           "text.") from None
-        return self.payload
-
     def execute(self, context: Context) -> Any:
         from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
 
-        payload = self._check()
+        with failing_on_spec_error():
+            payload = predict_payload(service_id=self.service_id, access_address=self.access_address,
+                                      payload=self.payload, file_path=self.file_path)
         hook = ModelArtsHook(self.modelarts_conn_id)
         address = self.access_address or self._upstream_address(context) or hook.get_service(
             str(self.service_id)).get("access_address")

@@ -27,7 +27,13 @@ class ModelArtsServiceSensor(ModelArtsResourceSensor):
         super().__init__(**kwargs)
         self.service_id = service_id
         self.target_status = target_status
-        self.resource_kind = TARGETS[target_status]  # type: ignore[misc]
+
+    @property
+    def kind(self) -> str:
+        """``service``, or ``batch_service`` when waiting until ``finished``."""
+        return TARGETS[self.target_status]
+
+    resource_kind = kind  # type: ignore[assignment]  # the sensor base reads resource_kind until it reads kind
 
     def resource_ids(self) -> dict[str, Any]:
         return {"service_id": self.service_id}
