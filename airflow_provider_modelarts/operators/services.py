@@ -1,9 +1,10 @@
 """Service operators: deploy (real-time, batch, edge), update (new model version, canary weights, start/stop, with
 rollback), delete, and predict at a real-time service's ``access_address``.
 
-Every configuration is validated before any request (weights adding up to 100, instance count limits, batch
-``mapping_type``/``mapping_rule`` rules, schedule, VPC fields): errors name the field and the fix.
-XCom: ``service_id`` and ``access_address`` (deploy, update); ``previous_config`` (update).
+Every configuration is validated before any request by :mod:`airflow_provider_modelarts.specs.services` (weights
+adding up to 100, instance count limits, batch ``mapping_type``/``mapping_rule`` rules, schedule, VPC fields):
+errors name the field and the fix. XCom: :data:`SERVICE_ID` and :data:`ACCESS_ADDRESS` (deploy, update);
+:data:`PREVIOUS_CONFIG` (update).
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowException, TaskDeferred
 
-from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 from airflow_provider_modelarts.links.models import ModelArtsServiceLink
 from airflow_provider_modelarts.operators.base import (
+    ModelArtsBaseOperator,
+    ModelArtsDeleteOperator,
     ModelArtsResourceOperator,
     deterministic_name,
-    failing_on_spec_error,
     run_key,
 )
 from airflow_provider_modelarts.specs.services import (
@@ -37,14 +37,26 @@ from airflow_provider_modelarts.specs.services import (
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
-    from airflow_provider_modelarts.client.waiter import WaitOutcome
+    from airflow_provider_modelarts.client.waiter import Waiter, WaitOutcome
     from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
 
+#: XCom key: the service's id (deploy, update).
+SERVICE_ID = "service_id"
+#: XCom key: a real-time service's inference address (deploy, update).
+ACCESS_ADDRESS = "access_address"
+#: XCom key: the service's config before an update (what a rollback puts back).
+PREVIOUS_CONFIG = "previous_config"
 RUN_MARKER = "[airflow:{key}]"
 
 
 def abnormal_events(hook: ModelArtsHook, service_id: str, since_ms: int | None = None, limit: int = 3) -> list[str]:
-    """The newest abnormal events of a service (the remote cause of a failed deploy or update)."""
+    """The newest abnormal events of a service (the remote cause of a failed deploy or update).
+
+    :param hook: the ModelArts hook.
+    :param service_id: the service.
+    :param since_ms: only events from this epoch-milliseconds time on.
+    :param limit: how many of the newest events.
+    """
     try:
         events = hook.get_service_events(service_id, event_type="abnormal", start_time=since_ms)
     except Exception:  # the error message is a bonus: never hide the failure for it
@@ -52,36 +64,62 @@ def abnormal_events(hook: ModelArtsHook, service_id: str, since_ms: int | None =
     return [str(e.get("event_info")) for e in events[-limit:] if e.get("event_info")]
 
 
+def _summary_with_address(operator: ModelArtsBaseOperator, context: Context, summary: Mapping[str, Any]) -> Any:
+    """The task's return value (the service summary); its ``access_address`` pushed under :data:`ACCESS_ADDRESS`
+    (unless ``do_xcom_push`` is off).
+
+    :param operator: the deploy or update task.
+    :param context: the task's context.
+    :param summary: the service summary.
+    """
+    if operator.do_xcom_push and summary.get(ACCESS_ADDRESS):
+        context["ti"].xcom_push(key=ACCESS_ADDRESS, value=summary[ACCESS_ADDRESS])
+    return dict(summary)
+
+
 # ---- operators ---------------------------------------------------------------------------------------------------
 class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
     """Deploy a real-time, batch or edge service (``POST /v1/{project_id}/services``) and wait for it.
 
-    Arguments (SDK reference section 11.3, templated): ``service_name`` (default ``<task_id>-<run key>``),
-    ``infer_type`` (real-time, batch, edge), ``configs`` (``[{model_id, specification, instance_count, weight,
-    envs, custom_spec}]``; batch adds ``src_path``, ``dest_path``, ``req_uri``, ``mapping_type`` file|csv and
-    ``mapping_rule`` (required for csv); edge adds ``nodes``), or the one-model shorthand ``model_id`` +
-    ``specification`` + ``instance_count`` (+ ``envs``; weight 100); ``description``; ``vpc_id`` with
-    ``subnet_network_id`` and ``security_group_id``; ``cluster_id``, ``pool_name``; ``schedule``
-    (``{type: stop, time_unit: DAYS|HOURS|MINUTES, duration}``, real-time only; the SDK reference's ``op_type``
-    is accepted for ``type``); ``workspace_id``;
-    ``service_spec``: a raw body merged over them.
+    The arguments follow the SDK reference section 11.3; all but ``max_instance_count`` are templated.
 
+    :param configs: the model configs ``[{model_id, specification, instance_count, weight, envs, custom_spec}]``;
+        batch adds ``src_path``, ``dest_path``, ``req_uri``, ``mapping_type`` file|csv and ``mapping_rule``
+        (required for csv); edge adds ``nodes``. Not together with ``model_id``.
+    :param model_id: the one-model shorthand: this model with ``specification`` and ``instance_count`` (weight
+        100 for a real-time service).
+    :param specification: the shorthand's flavor (e.g. ``modelarts.vm.cpu.2u``).
+    :param instance_count: the shorthand's instance count (default 1).
+    :param envs: the shorthand's environment variables.
+    :param service_name: the service name (default ``<task_id>-<run key>``).
+    :param infer_type: ``real-time`` (default), ``batch`` or ``edge``.
+    :param description: the description (the run marker ``[airflow:<run key>]`` is added when it fits).
+    :param vpc_id: the VPC to deploy in (with ``subnet_network_id`` and ``security_group_id``).
+    :param subnet_network_id: the subnet of ``vpc_id``.
+    :param security_group_id: the security group of ``vpc_id``.
+    :param cluster_id: the dedicated resource pool's cluster.
+    :param pool_name: the dedicated resource pool.
+    :param schedule: stop the service after a time: ``{type: stop, time_unit: DAYS|HOURS|MINUTES, duration}``
+        (real-time only; the SDK reference's ``op_type`` is accepted for ``type``).
+    :param workspace_id: the workspace.
+    :param service_spec: a raw REST body merged over what the arguments produce.
     :param max_instance_count: the per-config instance limit checked before the request (default 5, the SDK
         reference's quota; the API's bound is 128).
 
     Waits until ``running`` (real-time, edge) or ``finished`` (batch); ``failed`` fails the task with the remote
     ``error_msg`` and the abnormal events, ``stopped`` too; ``concerning`` is waited through (``max_wait`` then
     stops the service). A retry reattaches to the service the earlier try created (task state store, or its name
-    and the run marker ``[airflow:<run key>]`` added to the description). XCom: ``service_id``,
-    ``access_address`` (real-time).
+    and the run marker added to the description). XCom: :data:`SERVICE_ID`, :data:`ACCESS_ADDRESS` (real-time).
     """
 
+    resource_kind = "service"
+    xcom_keys = (SERVICE_ID, ACCESS_ADDRESS)
+    console_link = ModelArtsServiceLink
     template_fields: Sequence[str] = (
         "service_name", "infer_type", "configs", "model_id", "specification", "instance_count", "envs",
         "description", "vpc_id", "subnet_network_id", "security_group_id", "cluster_id", "pool_name", "schedule",
         "workspace_id", "service_spec", "modelarts_conn_id")
     template_fields_renderers = {"configs": "json", "service_spec": "json", "schedule": "json", "envs": "json"}
-    operator_extra_links = (ModelArtsServiceLink(),)
 
     def __init__(self, *, configs: list[dict[str, Any]] | None = None, model_id: str | None = None,
                  specification: str | None = None, instance_count: int | str | None = None,
@@ -116,8 +154,6 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
         """``batch_service`` for a batch service (done when finished), else ``service`` (done when running)."""
         return service_kind((self.service_spec or {}).get("infer_type", self.infer_type))
 
-    resource_kind = kind  # type: ignore[assignment]  # the base reads resource_kind until it reads kind
-
     def prepare(self, context: Context) -> dict[str, Any]:
         configs = one_model_configs(self.configs, model_id=self.model_id, specification=self.specification,
                                     instance_count=self.instance_count, envs=self.envs, infer_type=self.infer_type)
@@ -130,25 +166,20 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
                                   max_instances=int(self.max_instance_count))
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        return {"service_id": self.hook.create_service(body)}
+        return {SERVICE_ID: self.hook.create_service(body)}
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         marker = RUN_MARKER.format(key=run_key(context))
         deterministic = body["service_name"].endswith(run_key(context))
         found = [s for s in self.hook.find_services_by_name(body["service_name"])
                  if deterministic or marker in (s.get("description") or "")]
-        return {"service_id": found[0]["service_id"]} if found else None
+        return {SERVICE_ID: found[0]["service_id"]} if found else None
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        super().push_ids(context, ids)
-        ModelArtsServiceLink.persist(context, region=self.hook.settings.region, service_id=ids["service_id"],
-                                     infer_type="batch" if self.kind == "batch_service" else "realtime")
+    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
+        return {"service_id": ids[SERVICE_ID], "infer_type": "batch" if self.kind == "batch_service" else "realtime"}
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
-        summary = dict(outcome.summary)
-        if summary.get("access_address"):
-            context["ti"].xcom_push(key="access_address", value=summary["access_address"])
-        return summary
+        return _summary_with_address(self, context, outcome.summary)
 
     def failure_message(self, outcome: WaitOutcome) -> str:
         text = f"Service {outcome.ids['service_id']} ended {outcome.state}: {outcome.message}"
@@ -165,7 +196,8 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
         from the current config of the same model, else from its first entry.
     :param model_id: shorthand for ``configs=[{"model_id": model_id, "weight": 100}]`` (a new model version).
     :param status: ``running`` (start) or ``stopped`` (stop); not together with configs.
-    :param description: / ``schedule``: also updated when given.
+    :param description: the new description (templated).
+    :param schedule: the new schedule (templated; see the deploy operator).
     :param rollback_on_failure: when the config update fails, put the previous config back (and wait for it),
         then fail the task with the remote error.
     :param max_instance_count: the per-config instance limit checked before the request.
@@ -173,13 +205,16 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
     A config update is followed through the service's update logs (resource kind ``service_update``: the newest
     log entry's ``result`` RUNNING/SUCCESS/FAIL), since a failed rolling update leaves the service running on its
     old config; then the service itself is waited for until running. A start waits until running, a stop until
-    stopped. XCom: ``service_id``, ``previous_config`` (the config before the update), ``access_address``.
+    stopped. XCom: :data:`SERVICE_ID`, :data:`PREVIOUS_CONFIG` (the config before the update; the rollback reads
+    it back after a deferral, so it is pushed even with ``do_xcom_push`` off), :data:`ACCESS_ADDRESS`.
     """
 
+    resource_kind = "service_update"
+    xcom_keys = (SERVICE_ID, PREVIOUS_CONFIG, ACCESS_ADDRESS)
+    console_link = ModelArtsServiceLink
     template_fields: Sequence[str] = ("service_id", "configs", "model_id", "status", "description", "schedule",
                                       "modelarts_conn_id")
     template_fields_renderers = {"configs": "json", "schedule": "json"}
-    operator_extra_links = (ModelArtsServiceLink(),)
 
     def __init__(self, *, service_id: str, configs: list[dict[str, Any]] | None = None, model_id: str | None = None,
                  status: str | None = None, description: str | None = None, schedule: Any = None,
@@ -204,11 +239,14 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
 
     @property
     def stopping(self) -> bool:
-        """The update stops the service: a stopped service is then the success."""
+        """The update stops the service: a stopped service is then the success of the wait."""
         return self.status == "stopped" and self.kind == "service"
 
-    resource_kind = kind  # type: ignore[assignment]  # the base reads resource_kind until it reads kind
-    expect_stop = stopping  # type: ignore[assignment]  # the base reads expect_stop until it reads stopping
+    def _waiter(self, ids: Mapping[str, Any], deadline: float | None, log_cursor: int = 0,
+                kind: str | None = None) -> Waiter:
+        waiter = super()._waiter(ids, deadline, log_cursor, kind)
+        waiter.expect_stop = self.stopping
+        return waiter
 
     def prepare(self, context: Context) -> dict[str, Any]:
         return update_body(self.configs, self.model_id, self.status, self.description, self.schedule,
@@ -219,15 +257,15 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
         logs = self.hook.get_service_update_logs(self.service_id)
         since = max((int(e.get("update_time") or 0) for e in logs), default=-1) + 1
         self.hook.update_service(self.service_id, {**extra, "config": config})
-        return {"service_id": self.service_id, "update_time": since}
+        return {SERVICE_ID: self.service_id, "update_time": since}
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         current = self.hook.get_service(self.service_id)
         self.previous_config = request_config(current.get("config") or [])
-        context["ti"].xcom_push(key="previous_config", value=self.previous_config)
+        context["ti"].xcom_push(key=PREVIOUS_CONFIG, value=self.previous_config)
         if "config" not in body:
             self.hook.update_service(self.service_id, body)
-            return {"service_id": self.service_id}
+            return {SERVICE_ID: self.service_id}
         new = complete_configs(body["config"], current.get("config") or [])
         self.log.info("Updating service %s from %s to %s", self.service_id, self.previous_config, new)
         return self._put_config(new, {k: v for k, v in body.items() if k != "config"})
@@ -235,10 +273,8 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         return None  # an update has no name; the task state store reattaches a retry
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        context["ti"].xcom_push(key="service_id", value=ids["service_id"])
-        ModelArtsServiceLink.persist(context, region=self.hook.settings.region, service_id=ids["service_id"],
-                                     infer_type="realtime")
+    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
+        return {"service_id": ids[SERVICE_ID], "infer_type": "realtime"}
 
     def complete(self, context: Context, outcome: WaitOutcome) -> Any:
         from airflow_provider_modelarts.client.states import FAILURE
@@ -255,7 +291,7 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
         """
         from airflow_provider_modelarts.client.waiter import wait_sync
 
-        previous = self.previous_config or context["ti"].xcom_pull(task_ids=self.task_id, key="previous_config")
+        previous = self.previous_config or context["ti"].xcom_pull(task_ids=self.task_id, key=PREVIOUS_CONFIG)
         if not previous:
             return "Rollback impossible: the previous config is unknown."
         self.log.warning("The update failed: rolling service %s back to %s", self.service_id, previous)
@@ -313,9 +349,7 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
                     self.defer_wait(waiter)
                 return self.complete(context, wait_sync(self.hook.client, waiter))
             summary = summarize_service(service)
-        if summary.get("access_address"):
-            context["ti"].xcom_push(key="access_address", value=summary["access_address"])
-        return summary
+        return _summary_with_address(self, context, summary)
 
     def failure_message(self, outcome: WaitOutcome) -> str:
         text = f"Update of service {self.service_id} ended {outcome.state}: {outcome.message}"
@@ -324,38 +358,38 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
         return text + ("\nAbnormal events: " + " | ".join(events) if events else "")
 
 
-class ModelArtsDeleteServiceOperator(ModelArtsResourceOperator):
+
+class ModelArtsDeleteServiceOperator(ModelArtsDeleteOperator):
     """Delete a service (``DELETE /v1/{project_id}/services/{service_id}``).
 
-    :param service_id: the service (templated)
+    :param service_id: the service (templated).
     :param ignore_missing: a missing service is not an error.
     """
 
-    resource_kind = "service"
     template_fields: Sequence[str] = ("service_id", "modelarts_conn_id")
+    id_args = ("service_id",)
 
-    id_args = ('service_id',)
-
-    def __init__(self, *, service_id: str, ignore_missing: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, service_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.service_id = service_id
-        self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> None:
-        self.check_id_args()
-        self.delete_remote(f"Service {self.service_id}", lambda: self.hook.delete_service(self.service_id),
-                           ignore_missing=self.ignore_missing)
+    def describe(self) -> str:
+        return f"Service {self.service_id}"
+
+    def delete(self) -> Any:
+        return self.hook.delete_service(self.service_id)
 
 
-class ModelArtsPredictOperator(BaseOperator):
+class ModelArtsPredictOperator(ModelArtsBaseOperator):
     """Call a real-time service: ``POST {access_address}{path}`` signed with the connection's credentials.
 
     :param service_id: the service (its ``access_address`` is taken from an upstream deploy or update task's
-        return value, else read with one GET), or
+        return value, else read with one GET); not together with ``access_address``.
     :param access_address: the inference address itself (e.g. the deploy task's XCom ``access_address``).
-    :param payload: a JSON body (templated; a string is parsed as JSON), or
-    :param file_path: a file to send as ``multipart/form-data`` (a local path or ``obs://``), under
-        ``file_field`` (the model's input name, default ``images``) with ``content_type``.
+    :param payload: a JSON body (templated; a string is parsed as JSON); not together with ``file_path``.
+    :param file_path: a file to send as ``multipart/form-data`` (a local path or ``obs://``).
+    :param file_field: the form field of the file: the model's input name (default ``images``).
+    :param content_type: the file's content type.
     :param path: the inference path inside the service (default ``/``).
     :param modelarts_conn_id: the ``modelarts`` connection.
 
@@ -365,12 +399,10 @@ class ModelArtsPredictOperator(BaseOperator):
     template_fields: Sequence[str] = ("service_id", "access_address", "payload", "file_path", "path",
                                       "modelarts_conn_id")
     template_fields_renderers = {"payload": "json"}
-    ui_color = "#fde2e2"
 
     def __init__(self, *, service_id: str | None = None, access_address: str | None = None, payload: Any = None,
                  file_path: str | None = None, file_field: str = "images",
-                 content_type: str = "application/octet-stream", path: str = "/",
-                 modelarts_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
+                 content_type: str = "application/octet-stream", path: str = "/", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.service_id = service_id
         self.access_address = access_address
@@ -379,26 +411,21 @@ class ModelArtsPredictOperator(BaseOperator):
         self.file_field = file_field
         self.content_type = content_type
         self.path = path
-        self.modelarts_conn_id = modelarts_conn_id
 
-    def execute(self, context: Context) -> Any:
-        from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
-
-        with failing_on_spec_error():
-            payload = predict_payload(service_id=self.service_id, access_address=self.access_address,
-                                      payload=self.payload, file_path=self.file_path)
-        hook = ModelArtsHook(self.modelarts_conn_id)
-        address = self.access_address or self._upstream_address(context) or hook.get_service(
-            str(self.service_id)).get("access_address")
+    def run(self, context: Context) -> Any:
+        payload = predict_payload(service_id=self.service_id, access_address=self.access_address,
+                                  payload=self.payload, file_path=self.file_path)
+        address = self.access_address or self._upstream_address(context) or self.hook.get_service(
+            str(self.service_id)).get(ACCESS_ADDRESS)
         if not address:
             raise AirflowException(f"Service {self.service_id} has no access_address (not a deployed real-time "
                                    "service).")
         if self.file_path:
             content, name = self._read_file()
-            result = hook.predict_file(address, content, name, field=self.file_field, path=self.path,
-                                       content_type=self.content_type)
+            result = self.hook.predict_file(address, content, name, field=self.file_field, path=self.path,
+                                            content_type=self.content_type)
         else:
-            result = hook.predict(address, payload, self.path)
+            result = self.hook.predict(address, payload, self.path)
         self.log.info("Prediction from %s: %s", address, str(result)[:500])
         return result
 

@@ -19,6 +19,7 @@ class ModelArtsServiceSensor(ModelArtsResourceSensor):
     :param target_status: ``running`` or ``finished``.
     """
 
+    resource_kind = "service"
     template_fields: Sequence[str] = ("service_id", "modelarts_conn_id")
 
     def __init__(self, *, service_id: str, target_status: str = "running", **kwargs: Any) -> None:
@@ -32,8 +33,6 @@ class ModelArtsServiceSensor(ModelArtsResourceSensor):
     def kind(self) -> str:
         """``service``, or ``batch_service`` when waiting until ``finished``."""
         return TARGETS[self.target_status]
-
-    resource_kind = kind  # type: ignore[assignment]  # the sensor base reads resource_kind until it reads kind
 
     def resource_ids(self) -> dict[str, Any]:
         return {"service_id": self.service_id}
