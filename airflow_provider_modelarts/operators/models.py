@@ -4,125 +4,82 @@
 directory (``model/config.json`` + ``model/customize_service.py``, any engine ``model_type`` with ``runtime``,
 ``execution_code``, ``dependencies``, ``apis``, ``install_type`` ...), a custom image (``model_type="Image"`` and
 an SWR address), and the output of a v2 training job (``training_job_id``: the job's output directory becomes
-``source_location`` and the job id the lineage ``source_job_id``). XCom: ``model_id``.
+``source_location`` and the job id the lineage ``source_job_id``). XCom: :data:`MODEL_ID`.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.models import ModelArtsModelLink
-from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name
+from airflow_provider_modelarts.operators.base import (
+    ModelArtsDeleteOperator,
+    ModelArtsResourceOperator,
+    deterministic_name,
+)
+from airflow_provider_modelarts.specs.models import FROM_TRAINING_JOB, MODEL_ARGS, build_model_body
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
     from airflow_provider_modelarts.client.waiter import WaitOutcome
 
-MODEL_ARGS = (
-    "model_name", "model_version", "model_type", "source_location", "runtime", "execution_code", "description",
-    "model_algorithm", "source_job_id", "source_job_version", "source_type", "input_params", "output_params",
-    "dependencies", "apis", "install_type", "initial_config", "model_metrics", "model_docs", "template",
-    "workspace_id",
-)
-#: stands in for the source location while validating an import from a training job (resolved at create time)
-FROM_TRAINING_JOB = "/training-job-output/"
-
-
-def to_v1_obs_path(path: str, *, folder: bool = True) -> str:
-    """``obs://bucket/dir`` or ``/bucket/dir`` -> ``/bucket/dir/`` (the form the v1 model and service APIs use).
-
-    :param path: an OBS path in either form
-    :param folder: end the path with ``/``.
-    :raises ValueError: when ``path`` is neither form.
-    """
-    if path.startswith("obs://"):
-        rest = path[len("obs://"):]
-    elif path.startswith("/") and len(path) > 1:
-        rest = path[1:]
-    else:
-        raise ValueError(f"{path!r} is not an OBS path like obs://bucket/dir/ or /bucket/dir/")
-    if not rest.split("/", 1)[0]:
-        raise ValueError(f"{path!r} has no bucket")
-    out = "/" + rest
-    return out if not folder or out.endswith("/") else out + "/"
-
-
-def build_model_body(args: Mapping[str, Any], model_spec: Mapping[str, Any] | None, *, name: str,
-                     from_training_job: bool) -> dict[str, Any]:
-    """Validate the import arguments and build the ``POST /v1/{project_id}/models`` body.
-
-    :param args: the rendered operator arguments (:data:`MODEL_ARGS`).
-    :param model_spec: a REST-shaped body merged over what the arguments produce.
-    :param name: the model name when none is given.
-    :param from_training_job: ``source_location`` comes from a training job (it must not be given).
-    :raises SpecError: naming the field and the fix, before any remote call.
-    """
-    from airflow_provider_modelarts.schemas import SpecError, deep_merge, validate
-
-    values = {k: v for k, v in args.items() if v not in (None, "", [], {})}
-    values = deep_merge(values, model_spec or {})
-    values.setdefault("model_name", name)
-    problems = []
-    if from_training_job:
-        if values.get("source_location"):
-            problems.append("- source_location and training_job_id exclude each other: give one of them.")
-        values["source_location"] = FROM_TRAINING_JOB
-    elif values.get("model_type") != "Image" and isinstance(values.get("source_location"), str):
-        try:
-            values["source_location"] = to_v1_obs_path(values["source_location"])
-        except ValueError as exc:
-            problems.append(f"- source_location: {exc} (fix: the OBS directory holding model/, or training_job_id)")
-    if isinstance(values.get("execution_code"), str) and values["execution_code"].startswith("obs://"):
-        values["execution_code"] = to_v1_obs_path(values["execution_code"], folder=False)
-    for key in ("initial_config", "model_metrics"):
-        if isinstance(values.get(key), Mapping):
-            values[key] = json.dumps(values[key], ensure_ascii=False)
-    try:
-        validate(values, "model_import", what="model import arguments")
-    except SpecError as exc:
-        problems = [*str(exc).splitlines()[1:], *problems]
-    if problems:
-        raise SpecError("Invalid model import arguments:\n" + "\n".join(problems))
-    return values
+#: XCom key: the imported model's id.
+MODEL_ID = "model_id"
 
 
 class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
     """Import a model (``POST /v1/{project_id}/models``) and wait until it is published.
 
-    Arguments (SDK reference section 10.2, all templated): ``model_name`` (default ``<task_id>-<run key>``),
-    ``model_version`` (``N.N.N``), ``model_type`` (TensorFlow, MXNet, Caffe, Spark_MLlib, Scikit_Learn, XGBoost,
-    MindSpore, Image, PyTorch, Template), ``source_location`` (the OBS directory holding ``model/``, either
-    ``obs://bucket/dir/`` or ``/bucket/dir/``; an SWR image address for ``Image``), ``runtime``,
-    ``execution_code``, ``description``, ``model_algorithm``, ``source_job_id``/``source_job_version``,
-    ``source_type`` (``auto``), ``input_params``/``output_params``, ``dependencies``
-    (``[{installer, packages: [{package_name, package_version, restraint}]}]``), ``apis``, ``install_type``
-    (subset of real-time, batch, edge), ``initial_config`` (config.json as a dict or string), ``model_metrics``,
-    ``model_docs``, ``template``, ``workspace_id``; ``model_spec``: a raw body merged over them.
+    The arguments follow the SDK reference section 10.2; all are templated.
 
+    :param model_version: the version, ``N.N.N``.
+    :param model_type: TensorFlow, MXNet, Caffe, Spark_MLlib, Scikit_Learn, XGBoost, MindSpore, Image, PyTorch or
+        Template.
+    :param source_location: the OBS directory holding ``model/`` (``obs://bucket/dir/`` or ``/bucket/dir/``); an
+        SWR image address for ``Image``. Not together with ``training_job_id``.
     :param training_job_id: import from this v2 training job's output instead of ``source_location`` (the output
         directory comes from the upstream training task's XCom, or one GET when the id came from elsewhere; the job
         must be Completed).
     :param training_output: the output channel to use (default: the first one).
+    :param model_name: the name (default ``<task_id>-<run key>``).
+    :param runtime: the runtime environment (e.g. ``python3.7``).
+    :param execution_code: the OBS path of the inference script.
+    :param description: the description.
+    :param model_algorithm: the algorithm (e.g. ``predict_analysis``).
+    :param source_job_id: the training job the model came from (lineage).
+    :param source_job_version: that job's version (lineage).
+    :param source_type: ``auto`` for a model from an auto-learning job.
+    :param input_params: the input parameters ``[{url, method, param_name, param_desc, param_type, ...}]``.
+    :param output_params: the output parameters, same shape.
+    :param dependencies: ``[{installer, packages: [{package_name, package_version, restraint}]}]``.
+    :param apis: the inference APIs (config.json's ``apis``).
+    :param install_type: the deploy types it supports: a subset of real-time, batch, edge.
+    :param initial_config: ``config.json`` as a dict or JSON text.
+    :param model_metrics: the model's metrics as a dict or JSON text.
+    :param model_docs: ``[{doc_url, doc_name}]``.
+    :param template: the model template (``model_type="Template"``).
+    :param workspace_id: the workspace.
+    :param model_spec: a raw REST body merged over what the arguments produce.
 
     A model with the same name and version is reattached to (``action_if_exists="reattach"``, the default); one
     that failed is deleted and imported again. Publishing failures (``failed``, ``building_failed``) fail the task
-    with the remote ``error_msg``. XCom: ``model_id``; the return value is a summary of the model.
+    with the remote ``error_msg``. XCom: :data:`MODEL_ID`; the return value is a summary of the model.
     """
 
     resource_kind = "model"
+    xcom_keys = (MODEL_ID,)
+    console_link = ModelArtsModelLink
     # OpenLineage datasets: the OBS directory given, or the training job's output this task resolved and imported
     lineage_inputs = ("source_location", "imported_from")
     template_fields: Sequence[str] = (*MODEL_ARGS, "model_spec", "training_job_id", "training_output",
                                       "modelarts_conn_id")
     template_fields_renderers = {"model_spec": "json", "dependencies": "json", "apis": "json",
                                  "initial_config": "json", "input_params": "json", "output_params": "json"}
-    operator_extra_links = (ModelArtsModelLink(),)
 
     def __init__(self, *, model_version: str, model_type: str, source_location: str | None = None,
                  training_job_id: str | None = None, training_output: str | None = None,
@@ -164,18 +121,14 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
         self.model_spec = model_spec
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_modelarts.schemas import SpecError
-
         args = {name: getattr(self, name) for name in MODEL_ARGS}
-        try:
-            return build_model_body(args, self.model_spec, name=deterministic_name(context),
-                                    from_training_job=bool(self.training_job_id))
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None
+        return build_model_body(args, self.model_spec, name=deterministic_name(context),
+                                from_training_job=bool(self.training_job_id))
 
     def resolve_training_output(self, context: Context) -> str:
         """The ``/bucket/dir/`` of the training job's output; the job must be Completed. Read from the upstream
         training task's XCom, or with one GET when the job id came from elsewhere (:func:`.training_outputs`)."""
+        from airflow_provider_modelarts.client.obs_paths import to_slash_path
         from airflow_provider_modelarts.operators.training import pick_output, training_outputs
 
         job_id = str(self.training_job_id)
@@ -188,7 +141,7 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
             names = [c.get("name") for c in channels]
             raise AirflowFailException(f"Training job {job_id} has no OBS output "
                                        f"{self.training_output or ''} to import a model from (outputs: {names}).")
-        return to_v1_obs_path(url)
+        return to_slash_path(url, folder=True)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         from airflow_provider_modelarts.client.errors import ModelArtsConflictError
@@ -199,7 +152,7 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
             self.log.info("Importing the model from training job %s output %s", self.training_job_id,
                           body["source_location"])
         try:
-            return {"model_id": self.hook.create_model(body)}
+            return {MODEL_ID: self.hook.create_model(body)}
         except ModelArtsConflictError:
             existing = self.hook.find_model(body["model_name"], body["model_version"])
             if existing is None:
@@ -207,33 +160,29 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
             if existing.get("model_status") not in ("failed", "building_failed"):
                 self.log.info("Model %s %s already exists (%s): using it", body["model_name"], body["model_version"],
                               existing["model_id"])
-                return {"model_id": existing["model_id"]}
+                return {MODEL_ID: existing["model_id"]}
             self.log.info("Deleting the failed model %s %s (%s) before importing it again", body["model_name"],
                           body["model_version"], existing["model_id"])
             self.hook.delete_model(existing["model_id"])
-            return {"model_id": self.hook.create_model(body)}
+            return {MODEL_ID: self.hook.create_model(body)}
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         found = self.hook.find_model(body["model_name"], body["model_version"])
-        return {"model_id": found["model_id"]} if found else None
-
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        super().push_ids(context, ids)
-        ModelArtsModelLink.persist(context, region=self.hook.settings.region, model_id=ids["model_id"])
+        return {MODEL_ID: found["model_id"]} if found else None
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         return {**outcome.ids, **outcome.summary}
 
     def failure_message(self, outcome: WaitOutcome) -> str:
         s = outcome.summary
-        return (f"Model {s.get('model_name') or ''} {s.get('model_version') or ''} ({outcome.ids['model_id']}) "
+        return (f"Model {s.get('model_name') or ''} {s.get('model_version') or ''} ({outcome.ids[MODEL_ID]}) "
                 f"ended {outcome.state}: {outcome.message}")
 
 
-class ModelArtsDeleteModelOperator(ModelArtsResourceOperator):
+class ModelArtsDeleteModelOperator(ModelArtsDeleteOperator):
     """Delete a model (``DELETE /v1/{project_id}/models/{model_id}``).
 
-    :param model_id: the model (templated)
+    :param model_id: the model (templated).
     :param cascade: also delete the other versions of the same name.
     :param ignore_missing: a model that does not exist is not an error.
 
@@ -241,22 +190,21 @@ class ModelArtsDeleteModelOperator(ModelArtsResourceOperator):
     Returns the ids deleted.
     """
 
-    resource_kind = "model"
     template_fields: Sequence[str] = ("model_id", "modelarts_conn_id")
+    id_args = ("model_id",)
 
-    id_args = ('model_id',)
-
-    def __init__(self, *, model_id: str, cascade: bool = False, ignore_missing: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, model_id: str, cascade: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model_id = model_id
         self.cascade = cascade
-        self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> list[str]:
-        self.check_id_args()
-        answer = self.delete_remote(f"Model {self.model_id}",
-                                    lambda: self.hook.delete_model(self.model_id, cascade=self.cascade),
-                                    ignore_missing=self.ignore_missing)
+    def describe(self) -> str:
+        return f"Model {self.model_id}"
+
+    def delete(self) -> Any:
+        return self.hook.delete_model(self.model_id, cascade=self.cascade)
+
+    def deleted(self, answer: Any) -> list[str]:
         if answer is None:
             return []
         failed = answer.get("delete_failed_list") or []

@@ -19,6 +19,7 @@ class ModelArtsServiceSensor(ModelArtsResourceSensor):
     :param target_status: ``running`` or ``finished``.
     """
 
+    resource_kind = "service"
     template_fields: Sequence[str] = ("service_id", "modelarts_conn_id")
 
     def __init__(self, *, service_id: str, target_status: str = "running", **kwargs: Any) -> None:
@@ -27,7 +28,11 @@ class ModelArtsServiceSensor(ModelArtsResourceSensor):
         super().__init__(**kwargs)
         self.service_id = service_id
         self.target_status = target_status
-        self.resource_kind = TARGETS[target_status]  # type: ignore[misc]
+
+    @property
+    def kind(self) -> str:
+        """``service``, or ``batch_service`` when waiting until ``finished``."""
+        return TARGETS[self.target_status]
 
     def resource_ids(self) -> dict[str, Any]:
         return {"service_id": self.service_id}

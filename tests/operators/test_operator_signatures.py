@@ -183,8 +183,8 @@ _WAITING = ["action_if_exists", "stream_logs", "wait_for_completion", "poll_inte
 LEDGER: dict[str, list[str]] = {
     **{name: _WAITING for name in (
         "ModelArtsCreateTrainingJobConfigV1Operator", "ModelArtsDeleteDatasetOperator",
-        "ModelArtsDeleteDatasetVersionOperator", "ModelArtsDeleteModelOperator", "ModelArtsDeleteSamplesOperator",
-        "ModelArtsDeleteServiceOperator", "ModelArtsDeleteTrainingJobConfigV1Operator",
+        "ModelArtsDeleteDatasetVersionOperator", "ModelArtsDeleteSamplesOperator",
+        "ModelArtsDeleteTrainingJobConfigV1Operator",
         "ModelArtsDeleteTrainingJobOperator", "ModelArtsDeleteTrainingJobV1Operator",
         "ModelArtsDeleteVisualizationJobOperator", "ModelArtsUpdateDatasetOperator")},
     **{name: ["action_if_exists"] for name in (

@@ -22,8 +22,8 @@ from airflow_provider_modelarts.client.waiter import Waiter, wait_sync
 from airflow_provider_modelarts.emulator import contract
 from airflow_provider_modelarts.emulator.server import build_router
 from airflow_provider_modelarts.emulator.testing import EmulatorHandle
-from airflow_provider_modelarts.operators.models import build_model_body
-from airflow_provider_modelarts.operators.services import (
+from airflow_provider_modelarts.specs.models import build_model_body
+from airflow_provider_modelarts.specs.services import (
     build_service_body,
     complete_configs,
     request_config,
@@ -162,8 +162,8 @@ def test_service_builders_pass_the_tables() -> None:
     assert realtime["schedule"] == [{"type": "stop", "time_unit": "HOURS", "duration": 2}]
     batch = build_service_body({
         "service_name": "bsvc", "infer_type": "batch",
-        "configs": [{"model_id": "m1", "specification": SPEC, "instance_count": 1, "src_path": "obs://b/in/",
-                     "dest_path": "obs://b/out/", "req_uri": "/", "mapping_type": "csv",
+        "configs": [{"model_id": "m1", "specification": SPEC, "instance_count": 1, "src_path": "obs://bucket/in/",
+                     "dest_path": "obs://bucket/out/", "req_uri": "/", "mapping_type": "csv",
                      "mapping_rule": {"type": "object", "properties": {"x": {"type": "number", "index": 0}}}}]},
         None, name="bsvc", marker="[airflow:abc]", max_instances=5)
     current = [{"model_id": "m1", "model_name": "lin", "model_version": "1.0.0", "weight": 100,
