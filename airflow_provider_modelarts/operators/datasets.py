@@ -12,7 +12,11 @@ operator                                   XCom keys (besides the return value)
 ``ModelArtsExportDatasetOperator``         ``dataset_id``, ``export_task_id``
 ``ModelArtsCreateDatasetVersionOperator``  ``dataset_id``, ``version_id``
 ``ModelArtsCreateLabelTaskOperator``       ``dataset_id``, ``label_task_id``
+``ModelArtsUpdateDatasetOperator``         ``dataset_id``
 =========================================  ====================================================================
+
+The key names are module constants (``DATASET_ID``, ``IMPORT_TASK_ID``, ``EXPORT_TASK_ID``, ``VERSION_ID``,
+``LABEL_TASK_ID``); the request bodies are built by :mod:`airflow_provider_modelarts.specs.datasets`.
 
 Data-aware scheduling: the import, export and build-manifest operators declare their ``obs://`` location as an
 Airflow Asset (``dataset_asset(path)``) when the path is known when the DAG is parsed, and, with
@@ -21,12 +25,11 @@ paths). Downstream DAGs use ``schedule=[dataset_asset("obs://bucket/export/")]``
 ``schedule=[AssetAlias("...")]``.
 """
 
-
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.sdk import Asset, AssetAlias, BaseOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
@@ -36,9 +39,10 @@ from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.datasets import ModelArtsDatasetLink
 from airflow_provider_modelarts.operators.base import (
+    ModelArtsBaseOperator,
+    ModelArtsDeleteOperator,
     ModelArtsResourceOperator,
     deterministic_name,
-    failing_on_spec_error,
 )
 from airflow_provider_modelarts.specs.datasets import (
     IMPORT_TYPE_CODES,
@@ -66,6 +70,12 @@ EXPORT_REFUSED = ("ModelArts.4384", "ModelArts.4383")
 #: Tolerated difference between this machine's clock and the service's ``create_time`` when a lost create reply
 #: is looked for among the tasks created since it was sent.
 CLOCK_SKEW_MS = 60_000
+#: The stable XCom keys the data management operators push (the table above).
+DATASET_ID = "dataset_id"
+IMPORT_TASK_ID = "import_task_id"
+EXPORT_TASK_ID = "export_task_id"
+VERSION_ID = "version_id"
+LABEL_TASK_ID = "label_task_id"
 
 
 # ---- helpers ---------------------------------------------------------------------------------------------------
@@ -127,40 +137,76 @@ class ObsAssetMixin:
                 events[outlet].extra = payload
 
 
-# ---- datasets ------------------------------------------------------------------------------------------------
-class ModelArtsCreateDatasetOperator(ModelArtsResourceOperator):
-    """Create a dataset (``POST /v2/{project_id}/datasets``) and wait until it is normal (status 1).
+class _DatasetResourceOperator(ModelArtsResourceOperator):
+    """A resource of a dataset, created and waited for: the dataset's console link, no remote log, and the ids
+    ``{dataset_id, task_id}`` of an import, export or labeling task pushed as ``dataset_id`` and
+    :attr:`task_id_key`.
 
-    Arguments (SDK reference 7.1.2, all templated): ``dataset_name`` (default ``<task_id>-<run key>``; 1-100
-    letters, digits, ``_``, ``-``); exactly one of ``data_type`` (``IMAGE``, ``TEXT``, ``AUDIO``, ``TABLE``,
-    ``VIDEO``, ``PLAIN``; sent as the documented ``dataset_type`` 0, 100, 200, 400, 600, 900: the REST create has
-    no ``data_type``) or ``dataset_type`` (type code 0, 1, 3, 100, 101, 102, 200, 201, 202, 400, 600, 900);
-    ``work_path`` (OBS folder, ``obs://`` or ``/bucket/dir/``, or the SDK's ``{type, path}``); ``data_sources``
-    (required: OTC api-ref and SDK reference 7.1.2; the SDK's ``{type, path, annotation_config,
-    with_column_header, content_info}``, a list of one, or just an OBS path; the service syncs the folder at
-    creation: an import whose id is pushed as ``import_task_id`` and waited for; an empty folder syncs nothing);
-    ``labels`` (``[{name, type, property}]``; text triplets need relation
-    labels); ``schema`` (table columns ``[{schema_id, name, type}]``); ``description``; ``import_annotations``;
-    ``data_format``; ``workspace_id``.
+    Its arguments are those of :class:`~airflow_provider_modelarts.operators.base.ModelArtsResourceOperator`;
+    ``stream_logs`` defaults to False (these resources have no log).
+    """
+
+    console_link = ModelArtsDatasetLink
+    #: the XCom key a task's ``task_id`` is pushed as (empty: the ids are pushed as they are)
+    task_id_key: ClassVar[str] = ""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_logs", False)
+        super().__init__(**kwargs)
+        #: when the create was sent (epoch ms): the start of the window a lost reply is looked for in
+        self._sent_ms: int | None = None
+
+    def mark_sent(self) -> None:
+        """Remember when the create is sent (the start of the window a lost reply is looked for in)."""
+        self._sent_ms = int(time.time() * 1000)
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        if self.task_id_key:
+            ids = {DATASET_ID: ids[DATASET_ID], self.task_id_key: ids["task_id"]}
+        super().push_ids(context, ids)
+
+    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
+        return {DATASET_ID: ids[DATASET_ID]}
+
+
+# ---- datasets ------------------------------------------------------------------------------------------------
+class ModelArtsCreateDatasetOperator(_DatasetResourceOperator):
+    """Create a dataset (``POST /v2/{project_id}/datasets``) and wait until it is normal (status 1) (SDK
+    reference 7.1.2; the data arguments are templated).
+
+    :param work_path: the OBS work folder (``obs://bucket/work/``, ``/bucket/work/`` or the SDK's ``{type, path}``).
+    :param dataset_name: 1-100 letters, digits, ``_``, ``-`` (default ``<task_id>-<run key>``).
+    :param data_type: create by data type: ``IMAGE``, ``TEXT``, ``AUDIO``, ``TABLE``, ``VIDEO`` or ``PLAIN``
+        (sent as the documented ``dataset_type`` 0, 100, 200, 400, 600, 900: the REST create has no ``data_type``);
+        exactly one of ``data_type`` and ``dataset_type``.
+    :param dataset_type: the labeling type code (0, 1, 3, 100, 101, 102, 200, 201, 202, 400, 600, 900).
+    :param data_sources: required (OTC api-ref, SDK reference 7.1.2): the SDK's ``{type, path, annotation_config,
+        with_column_header, content_info}``, a list of one, or just an OBS path; the service syncs the folder at
+        creation (an import pushed as ``import_task_id`` and waited for; an empty folder syncs nothing).
+    :param labels: label names or ``{name, type, property}`` objects (text triplets need relation labels).
+    :param schema: the columns of a table dataset, ``[{schema_id, name, type}]``.
+    :param description: the dataset's description.
+    :param import_annotations: import the labels of the data source.
+    :param data_format: REST option ``data_format``.
+    :param workspace_id: the workspace the dataset belongs to.
 
     ``action_if_exists``: ``reattach`` (default) reuses a dataset that already has this name, ``fail`` fails,
     ``new`` always sends the create (the service refuses a duplicate name). An import started by ``data_sources``
-    that fails fails the task. Returns a summary (``dataset_id``, ``dataset_name``, ``dataset_type``, ``status``,
-    counts, ``import_task_id`` and the import's counts).
+    that fails fails the task. XCom: ``dataset_id``, ``import_task_id``. Returns a summary (``dataset_id``,
+    ``dataset_name``, ``dataset_type``, ``status``, counts, ``import_task_id`` and the import's counts).
     """
 
     resource_kind = "dataset"
     template_fields: Sequence[str] = ("dataset_name", "data_type", "dataset_type", "work_path", "data_sources",
                                       "labels", "schema", "description", "modelarts_conn_id")
     template_fields_renderers = {"data_sources": "json", "labels": "json", "schema": "json"}
-    operator_extra_links = (ModelArtsDatasetLink(),)
+    xcom_keys = (DATASET_ID, IMPORT_TASK_ID)
 
     def __init__(self, *, work_path: Any, dataset_name: str | None = None, data_type: str | None = None,
                  dataset_type: int | str | None = None, data_sources: Any = None, labels: list[Any] | None = None,
                  schema: list[dict[str, Any]] | None = None, description: str | None = None,
                  import_annotations: bool | None = None, data_format: str | None = None,
                  workspace_id: str | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.dataset_name = dataset_name
         self.data_type = data_type
@@ -192,12 +238,6 @@ class ModelArtsCreateDatasetOperator(ModelArtsResourceOperator):
             return None
         return clean({"dataset_id": found[0]["dataset_id"], "import_task_id": found[0].get("import_task_id")})
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        context["ti"].xcom_push(key="dataset_id", value=ids["dataset_id"])
-        if ids.get("import_task_id"):
-            context["ti"].xcom_push(key="import_task_id", value=ids["import_task_id"])
-        ModelArtsDatasetLink.persist(context, region=self.hook.settings.region, dataset_id=ids["dataset_id"])
-
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         summary = dict(outcome.summary)
         task_id = summary.get("import_task_id") or (self.remote_ids or {}).get("import_task_id")
@@ -214,7 +254,7 @@ class ModelArtsCreateDatasetOperator(ModelArtsResourceOperator):
         return summary
 
 
-class ModelArtsUpdateDatasetOperator(ModelArtsResourceOperator):
+class ModelArtsUpdateDatasetOperator(ModelArtsBaseOperator):
     """Rename a dataset, change its description or current version, add/update/delete labels
     (``PUT /v2/{project_id}/datasets/{dataset_id}``). Returns ``{"dataset_id"}``.
 
@@ -225,13 +265,14 @@ class ModelArtsUpdateDatasetOperator(ModelArtsResourceOperator):
     :param add_labels: label names or ``{name, type, property}`` objects to add.
     :param update_labels: label names or ``{name, type, property}`` objects to change.
     :param delete_labels: label names or ``{name, type, property}`` objects to delete.
+
+    XCom: ``dataset_id``.
     """
 
-    resource_kind = "dataset"
     template_fields: Sequence[str] = ("dataset_id", "dataset_name", "description", "current_version_id",
                                       "add_labels", "update_labels", "delete_labels", "modelarts_conn_id")
-
-    id_args = ('dataset_id',)
+    id_args = ("dataset_id",)
+    xcom_keys = (DATASET_ID,)
 
     def __init__(self, *, dataset_id: str, dataset_name: str | None = None, description: str | None = None,
                  current_version_id: str | None = None, add_labels: list[Any] | None = None,
@@ -246,47 +287,41 @@ class ModelArtsUpdateDatasetOperator(ModelArtsResourceOperator):
         self.update_labels = update_labels
         self.delete_labels = delete_labels
 
-    def prepare(self, context: Context) -> dict[str, Any]:
-        return build_dataset_update_body({k: getattr(self, k) for k in (
+    def run(self, context: Context) -> Any:
+        body = build_dataset_update_body({k: getattr(self, k) for k in (
             "dataset_id", "dataset_name", "description", "current_version_id", "add_labels", "update_labels",
             "delete_labels")})
-
-    def execute(self, context: Context) -> Any:
-        self.check_id_args()
-        with failing_on_spec_error():
-            body = self.prepare(context)
         self.hook.update_dataset(self.dataset_id, body)
-        context["ti"].xcom_push(key="dataset_id", value=self.dataset_id)
-        return {"dataset_id": self.dataset_id}
+        ids = {DATASET_ID: self.dataset_id}
+        self.push_ids(context, ids)
+        return ids
 
 
-class ModelArtsDeleteDatasetOperator(ModelArtsResourceOperator):
+class ModelArtsDeleteDatasetOperator(ModelArtsDeleteOperator):
     """Delete a dataset (``DELETE /v2/{project_id}/datasets/{dataset_id}``).
 
-    :param dataset_id: the dataset (templated)
-    :param ignore_missing: a dataset that does not exist is not an error.
+    :param dataset_id: the dataset (templated).
+    :param ignore_missing: a dataset that does not exist is not an error (default).
     """
 
-    resource_kind = "dataset"
     template_fields: Sequence[str] = ("dataset_id", "modelarts_conn_id")
+    id_args = ("dataset_id",)
 
-    id_args = ('dataset_id',)
-
-    def __init__(self, *, dataset_id: str, ignore_missing: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, dataset_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
-        self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> None:
-        self.check_id_args()
-        self.delete_remote(f"Dataset {self.dataset_id}", lambda: self.hook.delete_dataset(self.dataset_id),
-                           ignore_missing=self.ignore_missing)
+    def describe(self) -> str:
+        return f"Dataset {self.dataset_id}"
+
+    def delete(self) -> Any:
+        return self.hook.delete_dataset(self.dataset_id)
 
 
 # ---- import / export tasks -----------------------------------------------------------------------------------
-class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, ModelArtsResourceOperator):
+class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, _DatasetResourceOperator):
     """Shared shape of the import and export operators: ids ``{dataset_id, task_id}``, the XCom key
-    ``<xcom_task_key>``, reattach to the newest task of the same request, and the OBS asset.
+    :attr:`task_id_key`, reattach to the newest task of the same request, and the OBS asset.
 
     Import and export tasks have no name: after a create whose reply was lost, the task is recognised by listing
     the dataset's newest tasks (one request) and taking the newest one whose request fields match what was sent
@@ -294,17 +329,11 @@ class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, ModelArtsResourceOpe
     none matches is the create sent again.
     """
 
-    xcom_task_key = ""
-    path_field = ""
-    _sent_ms: int | None = None
+    path_field: ClassVar[str] = ""
 
     def same_request(self, task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
         """Whether a listed task answers the create ``body`` (its path; subclasses add their fields)."""
         return _same_obs(task.get(self.path_field), body[self.path_field])
-
-    def mark_sent(self) -> None:
-        """Remember when the create is sent (the start of the window a lost reply is looked for in)."""
-        self._sent_ms = int(time.time() * 1000)
 
     def _same_task(self, context: Context, tasks: list[dict[str, Any]], body: Mapping[str, Any]
                    ) -> dict[str, Any] | None:
@@ -317,19 +346,14 @@ class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, ModelArtsResourceOpe
         for task in tasks:
             if self.same_request(task, body):
                 created = task.get("create_time") or 0
-                if created >= since or (sent is None and classify(self.resource_kind, task).state == RUNNING):
+                if created >= since or (sent is None and classify(self.kind, task).state == RUNNING):
                     return task
                 return None
         return None
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        context["ti"].xcom_push(key="dataset_id", value=ids["dataset_id"])
-        context["ti"].xcom_push(key=self.xcom_task_key, value=ids["task_id"])
-        ModelArtsDatasetLink.persist(context, region=self.hook.settings.region, dataset_id=ids["dataset_id"])
-
     def failure_message(self, outcome: WaitOutcome) -> str:
         s = outcome.summary
-        return (f"{self.resource_kind.replace('_', ' ')} {outcome.ids.get('task_id')} of dataset "
+        return (f"{self.kind.replace('_', ' ')} {outcome.ids.get('task_id')} of dataset "
                 f"{outcome.ids.get('dataset_id')} ({s.get(self.path_field)}) ended {outcome.status}: "
                 f"{s.get('error_code') or ''} {s.get('error_msg') or outcome.message}".rstrip())
 
@@ -373,13 +397,13 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
     """
 
     resource_kind = "import_task"
-    xcom_task_key = "import_task_id"
+    task_id_key = IMPORT_TASK_ID
+    xcom_keys = (DATASET_ID, IMPORT_TASK_ID)
     lineage_inputs = ("import_path",)  # OpenLineage datasets
     path_field = "import_path"
     template_fields: Sequence[str] = ("dataset_id", "import_path", "import_type", "annotation_config",
                                       "included_labels", "excluded_labels", "modelarts_conn_id")
     template_fields_renderers = {"annotation_config": "json"}
-    operator_extra_links = (ModelArtsDatasetLink(),)
 
     def __init__(self, *, dataset_id: str, import_path: str, import_type: str | None = None,
                  annotation_config: dict[str, Any] | None = None, import_annotations: bool | None = None,
@@ -388,7 +412,6 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
                  final_annotation: bool | None = None, import_folder: str | None = None,
                  import_origin: str | None = None, allow_empty: bool = False, asset_alias: str | None = None,
                  **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
         self.import_path = import_path
@@ -473,13 +496,13 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
 
     resource_kind = "export_task"
     lineage_outputs = ("path",)  # OpenLineage datasets
-    xcom_task_key = "export_task_id"
+    task_id_key = EXPORT_TASK_ID
+    xcom_keys = (DATASET_ID, EXPORT_TASK_ID)
     path_field = "path"
     template_fields: Sequence[str] = ("dataset_id", "path", "export_type", "version_id", "sample_state",
                                       "new_dataset_name", "new_dataset_work_path", "samples", "export_params",
                                       "modelarts_conn_id")
     template_fields_renderers = {"export_params": "json"}
-    operator_extra_links = (ModelArtsDatasetLink(),)
 
     def __init__(self, *, dataset_id: str, path: str, export_type: int | str | None = None,
                  export_format: int | str | None = None, version_id: str | None = None,
@@ -489,7 +512,6 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
                  export_dest: str = "DIR", new_dataset_name: str | None = None,
                  new_dataset_work_path: str | None = None, export_params: dict[str, Any] | None = None,
                  asset_alias: str | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
         self.path = path
@@ -569,7 +591,7 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
 
 
 # ---- versions ------------------------------------------------------------------------------------------------
-class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
+class ModelArtsCreateDatasetVersionOperator(_DatasetResourceOperator):
     """Publish a dataset version (``POST .../versions``) and wait until it is usable (status 1) (SDK 7.2.2).
 
     :param dataset_id: the dataset (templated)
@@ -592,10 +614,9 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
     """
 
     resource_kind = "dataset_version"
-    _sent_ms: int | None = None
     template_fields: Sequence[str] = ("dataset_id", "version_name", "description", "label_task_id",
                                       "train_evaluate_sample_ratio", "modelarts_conn_id")
-    operator_extra_links = (ModelArtsDatasetLink(),)
+    xcom_keys = (DATASET_ID, VERSION_ID)
     ARGS = ("dataset_id", "version_name", "version_format", "description", "label_task_type", "label_task_id",
             "train_evaluate_sample_ratio", "clear_hard_property", "remove_sample_usage", "export_images",
             "with_column_header")
@@ -606,7 +627,6 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
                  clear_hard_property: bool | None = None, remove_sample_usage: bool | None = None,
                  export_images: bool | None = None, with_column_header: bool | None = None,
                  **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
         self.version_name = version_name
@@ -626,7 +646,7 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         from airflow_provider_modelarts.client.errors import ModelArtsApiError
 
-        self._sent_ms = int(time.time() * 1000)
+        self.mark_sent()
         try:
             return {"dataset_id": self.dataset_id,
                     "version_id": self.hook.create_dataset_version(self.dataset_id, body)}
@@ -648,11 +668,6 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
             match = newest if newest and (newest.get("create_time") or 0) >= since else None
         return {"dataset_id": self.dataset_id, "version_id": match["version_id"]} if match else None
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        context["ti"].xcom_push(key="dataset_id", value=ids["dataset_id"])
-        context["ti"].xcom_push(key="version_id", value=ids["version_id"])
-        ModelArtsDatasetLink.persist(context, region=self.hook.settings.region, dataset_id=ids["dataset_id"])
-
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         s = dict(outcome.summary)
         if s.get("manifest_path"):
@@ -665,34 +680,31 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
                 f"{outcome.ids['dataset_id']} could not be published: {outcome.message}")
 
 
-class ModelArtsDeleteDatasetVersionOperator(ModelArtsResourceOperator):
+class ModelArtsDeleteDatasetVersionOperator(ModelArtsDeleteOperator):
     """Delete a dataset version (``DELETE .../versions/{version_id}``).
 
     :param dataset_id: the dataset (templated).
     :param version_id: the version (templated).
-    :param ignore_missing: a missing version is not an error.
+    :param ignore_missing: a missing version is not an error (default).
     """
 
-    resource_kind = "dataset_version"
     template_fields: Sequence[str] = ("dataset_id", "version_id", "modelarts_conn_id")
+    id_args = ("dataset_id", "version_id")
 
-    id_args = ('dataset_id', 'version_id')
-
-    def __init__(self, *, dataset_id: str, version_id: str, ignore_missing: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, dataset_id: str, version_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
         self.version_id = version_id
-        self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> None:
-        self.check_id_args()
-        self.delete_remote(f"Version {self.version_id} of dataset {self.dataset_id}",
-                           lambda: self.hook.delete_dataset_version(self.dataset_id, self.version_id),
-                           ignore_missing=self.ignore_missing)
+    def describe(self) -> str:
+        return f"Version {self.version_id} of dataset {self.dataset_id}"
+
+    def delete(self) -> Any:
+        return self.hook.delete_dataset_version(self.dataset_id, self.version_id)
 
 
 # ---- samples and labeling tasks --------------------------------------------------------------------------------
-class ModelArtsDeleteSamplesOperator(ModelArtsResourceOperator):
+class ModelArtsDeleteSamplesOperator(ModelArtsBaseOperator):
     """Delete samples in bulk (``POST .../data-annotations/samples/delete``) (SDK reference 7.3.3).
 
     :param dataset_id: the dataset (templated).
@@ -700,17 +712,14 @@ class ModelArtsDeleteSamplesOperator(ModelArtsResourceOperator):
         (e.g. ``sample_state="__NONE__"`` deletes every unlabelled sample).
     :param sample_state: selection when ``sample_ids`` is None.
     :param label_name: selection when ``sample_ids`` is None.
-    :param delete_source: also delete the OBS objects
-    :param ignore_missing: ids that do not exist are skipped
-        (logged) instead of failing the task.
+    :param delete_source: also delete the OBS objects.
+    :param ignore_missing: ids that do not exist are skipped (logged) instead of failing the task.
 
     Returns ``{"dataset_id", "deleted", "failed": [{sample_id, error_code, error_msg}]}``.
     """
 
-    resource_kind = "dataset"
     template_fields: Sequence[str] = ("dataset_id", "sample_ids", "sample_state", "label_name", "modelarts_conn_id")
-
-    id_args = ('dataset_id',)
+    id_args = ("dataset_id",)
 
     def __init__(self, *, dataset_id: str, sample_ids: list[str] | str | None = None,
                  sample_state: str | None = None, label_name: str | None = None, delete_source: bool = False,
@@ -723,10 +732,8 @@ class ModelArtsDeleteSamplesOperator(ModelArtsResourceOperator):
         self.delete_source = delete_source
         self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> Any:
-        self.check_id_args()
-        with failing_on_spec_error():
-            ids = samples_to_delete(self.sample_ids, sample_state=self.sample_state, label_name=self.label_name)
+    def run(self, context: Context) -> Any:
+        ids = samples_to_delete(self.sample_ids, sample_state=self.sample_state, label_name=self.label_name)
         if ids is None:
             ids = [s["sample_id"] for s in self.hook.list_samples(self.dataset_id, sample_state=self.sample_state,
                                                                   label_name=self.label_name)]
@@ -745,11 +752,11 @@ class ModelArtsDeleteSamplesOperator(ModelArtsResourceOperator):
         return {"dataset_id": self.dataset_id, "deleted": len(ids) - len(failed), "failed": failed}
 
 
-class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
+class ModelArtsCreateLabelTaskOperator(_DatasetResourceOperator):
     """Create a team labeling task on a dataset (``POST .../workforce-tasks``) and wait until it has started
     (SDK reference 7.7.1).
 
-    :param dataset_id: the dataset (templated)
+    :param dataset_id: the dataset (templated).
     :param task_name: 1-64 letters, digits, ``_``, ``-`` (default ``<task_id>-<run key>``); an existing task of
         that name is reattached to.
     :param task_type: labeling type code (SDK reference 7.7.1; a cited exception of the REST table).
@@ -768,7 +775,8 @@ class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
     template_fields: Sequence[str] = ("dataset_id", "task_name", "description", "workforces_config",
                                       "modelarts_conn_id")
     template_fields_renderers = {"workforces_config": "json"}
-    operator_extra_links = (ModelArtsDatasetLink(),)
+    task_id_key = LABEL_TASK_ID
+    xcom_keys = (DATASET_ID, LABEL_TASK_ID)
     ARGS = ("dataset_id", "task_name", "task_type", "description", "repetition", "workforces_config",
             "sample_conditions", "auto_sync_dataset", "synchronize_data", "data_sync_type")
 
@@ -777,7 +785,6 @@ class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
                  workforces_config: dict[str, Any] | None = None, sample_conditions: str | None = None,
                  auto_sync_dataset: bool | None = None, synchronize_data: bool | None = None,
                  data_sync_type: int | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
         self.task_name = task_name
@@ -804,13 +811,8 @@ class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
                       if t.get("task_name") == body["task_name"]), None)
         return {"dataset_id": self.dataset_id, "task_id": match["task_id"]} if match else None
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        context["ti"].xcom_push(key="dataset_id", value=ids["dataset_id"])
-        context["ti"].xcom_push(key="label_task_id", value=ids["task_id"])
-        ModelArtsDatasetLink.persist(context, region=self.hook.settings.region, dataset_id=ids["dataset_id"])
-
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
-        return {"dataset_id": outcome.ids["dataset_id"], "label_task_id": outcome.ids["task_id"], **outcome.summary}
+        return {DATASET_ID: outcome.ids["dataset_id"], LABEL_TASK_ID: outcome.ids["task_id"], **outcome.summary}
 
 
 # ---- manifests ------------------------------------------------------------------------------------------------
