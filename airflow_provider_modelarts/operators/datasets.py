@@ -12,7 +12,11 @@ operator                                   XCom keys (besides the return value)
 ``ModelArtsExportDatasetOperator``         ``dataset_id``, ``export_task_id``
 ``ModelArtsCreateDatasetVersionOperator``  ``dataset_id``, ``version_id``
 ``ModelArtsCreateLabelTaskOperator``       ``dataset_id``, ``label_task_id``
+``ModelArtsUpdateDatasetOperator``         ``dataset_id``
 =========================================  ====================================================================
+
+The key names are module constants (``DATASET_ID``, ``IMPORT_TASK_ID``, ``EXPORT_TASK_ID``, ``VERSION_ID``,
+``LABEL_TASK_ID``); the request bodies are built by :mod:`airflow_provider_modelarts.specs.datasets`.
 
 Data-aware scheduling: the import, export and build-manifest operators declare their ``obs://`` location as an
 Airflow Asset (``dataset_asset(path)``) when the path is known when the DAG is parsed, and, with
@@ -23,99 +27,64 @@ paths). Downstream DAGs use ``schedule=[dataset_asset("obs://bucket/export/")]``
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.sdk import Asset, AssetAlias, BaseOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
+from airflow_provider_modelarts.client.obs_paths import to_obs_url
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.datasets import ModelArtsDatasetLink
-from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name
+from airflow_provider_modelarts.operators.base import (
+    ModelArtsBaseOperator,
+    ModelArtsDeleteOperator,
+    ModelArtsResourceOperator,
+    deterministic_name,
+)
+from airflow_provider_modelarts.specs.datasets import (
+    IMPORT_TYPE_CODES,
+    build_dataset_body,
+    build_dataset_update_body,
+    build_export_body,
+    build_import_body,
+    build_label_task_body,
+    build_version_body,
+    clean,
+    export_type_problem,
+    import_mode_problem,
+    label_objects,
+    manifest_file_problem,
+    samples_to_delete,
+)
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
     from airflow_provider_modelarts.client.waiter import WaitOutcome
 
-#: SDK ``data_type`` (create a dataset by data type, SDK reference §7.1.2 table 7-2) -> the documented
-#: ``dataset_type`` sent instead: the OTC create table (creating_a_dataset.txt) has no ``data_type`` field, so a
-#: dataset "by data type" is created as the base labeling type of that data (docs/api-decisions.md).
-DATA_TYPE_CODES = {"IMAGE": 0, "TEXT": 100, "AUDIO": 200, "TABLE": 400, "VIDEO": 600, "PLAIN": 900}
-DATA_TYPES = tuple(DATA_TYPE_CODES)
-#: Import modes per dataset type (SDK reference §7.4.2 table 7-19; the OTC import page names the same directory
-#: types): directory import for image classification, object detection, image segmentation, text classification,
-#: sound classification and table; manifest import for every type but table. Free format (900) is in neither
-#: column: manifest import is kept for it (nothing forbids it and it is how an exported 900 dataset comes back).
-DIR_IMPORT_TYPES = (0, 1, 3, 100, 200, 400)
-NO_MANIFEST_IMPORT_TYPES = (400,)
-DATASET_TYPE_NAMES = {0: "image classification", 1: "object detection", 3: "image segmentation",
-                      100: "text classification", 101: "named entity", 102: "text triplet",
-                      200: "sound classification", 201: "speech content", 202: "speech segmentation", 400: "table",
-                      600: "video", 900: "free format"}
-#: Dataset types ModelArts can export (SDK reference 7.5.2).
-EXPORTABLE_TYPES = (0, 1, 3, 900)
-#: Annotation scene -> accepted format names (SDK reference table 7-5).
-ANNOTATION_FORMATS = {
-    "image_classification": ("ModelArts imageNet 1.0", "ModelArts image classification 1.0"),
-    "object_detection": ("ModelArts PASCAL VOC 1.0", "YOLO"),
-    "text_classification": ("ModelArts text classification 1.0", "ModelArts text classification combine 1.0"),
-    "audio_classification": ("ModelArts audio classification dir 1.0",),
-}
 PUBLISH_TOO_OFTEN = "ModelArts.4370"
 EXPORT_REFUSED = ("ModelArts.4384", "ModelArts.4383")
-_NAME = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 #: Tolerated difference between this machine's clock and the service's ``create_time`` when a lost create reply
 #: is looked for among the tasks created since it was sent.
 CLOCK_SKEW_MS = 60_000
-#: Import task ``import_type`` in the answer (querying_details_about_a_dataset_import_task.txt) by request value.
-IMPORT_TYPE_CODES = {"dir": 0, "manifest": 1}
+#: The stable XCom keys the data management operators push (the table above).
+DATASET_ID = "dataset_id"
+IMPORT_TASK_ID = "import_task_id"
+EXPORT_TASK_ID = "export_task_id"
+VERSION_ID = "version_id"
+LABEL_TASK_ID = "label_task_id"
 
 
 # ---- helpers ---------------------------------------------------------------------------------------------------
-def _spec_error(what: str, *problems: str) -> Exception:
-    from airflow_provider_modelarts.schemas import SpecError
-
-    return SpecError(f"Invalid {what}:\n" + "\n".join(f"- {p}" for p in problems))
-
-
-def modelarts_path(value: Any, field: str, *, what: str, folder: bool = False) -> str:
-    """``obs://bucket/key`` or ``/bucket/key`` as the ``/bucket/key`` form the dataset APIs take.
-
-    :param value: the path
-    :param field: argument name (for the error)
-    :param what: what is being validated.
-    :param folder: add a trailing ``/``.
-    """
-    from airflow_provider_modelarts.client.obs_paths import parse_obs_url, to_obs_url
-
-    if isinstance(value, str) and value.lower().startswith("s3://"):
-        value = "obs://" + value[5:]
-    try:
-        loc = parse_obs_url(to_obs_url(value))
-    except (ValueError, TypeError) as exc:
-        raise _spec_error(what, f"{field}: {exc} (fix: an OBS path such as obs://bucket/dir/)") from None
-    if folder:
-        loc = loc.as_folder()
-    return f"/{loc.bucket}/{loc.key}"
-
-
-def obs_uri(path: str) -> str:
-    """The ``obs://bucket/key`` form of ``/bucket/key`` or ``obs://bucket/key``."""
-    from airflow_provider_modelarts.client.obs_paths import to_obs_url
-
-    return to_obs_url(path)
-
-
 def dataset_asset(path: str) -> Asset:
     """The Airflow Asset the data operators declare for an OBS location (name and URI: its ``obs://`` form).
 
     :param path: ``obs://bucket/dir/`` or ``/bucket/dir/``.
     """
-    uri = obs_uri(path)
+    uri = to_obs_url(path)
     return Asset(name=uri, uri=uri)
 
 
@@ -124,299 +93,15 @@ def _static_path(value: Any) -> str | None:
     if not isinstance(value, str) or "{{" in value or "{%" in value:
         return None
     try:
-        return obs_uri(value)
+        return to_obs_url(value)
     except ValueError:
         return None
 
 
-def _validate(values: Mapping[str, Any], schema: str, what: str) -> None:
-    from airflow_provider_modelarts.schemas import validate
-
-    validate(values, schema, what=what)
-
-
-def _normalize_path(values: dict[str, Any], key: str, field: str, what: str, *, folder: bool) -> list[str]:
-    """Normalise ``values[key]`` in place to ``/bucket/key``; the problem (and the key removed) when invalid."""
-    from airflow_provider_modelarts.schemas import SpecError
-
-    if values.get(key) is None:
-        return []
-    try:
-        values[key] = modelarts_path(values[key], field, what=what, folder=folder)
-    except SpecError as exc:
-        del values[key]
-        return [line[2:] for line in str(exc).splitlines()[1:]]
-    return []
-
-
-def _validate_all(values: Mapping[str, Any], schema: str, what: str, problems: list[str]) -> None:
-    """Validate against the schema and report its problems together with ``problems`` found by code."""
-    from airflow_provider_modelarts.schemas import SpecError
-
-    try:
-        _validate(values, schema, what)
-    except SpecError as exc:
-        raise _spec_error(what, *problems, *[line[2:] for line in str(exc).splitlines()[1:]]) from None
-    if problems:
-        raise _spec_error(what, *problems)
-
-
-def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None and v != "" and v != [] and v != {}}
-
-
-def _label_objects(labels: Any) -> list[dict[str, Any]]:
-    return [{"name": lab} if isinstance(lab, str) else dict(lab) for lab in labels or []]
-
-
 def _run_started_ms(context: Context) -> int:
     """When the DAG run started (epoch ms): resources created since then may belong to this task instance."""
-    for key in ("dag_run",):
-        start = getattr(context.get(key), "start_date", None)
-        if start is not None:
-            return int(start.timestamp() * 1000)
-    return 0
-
-
-def _fail_on_spec_error(build: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Run a body builder; a :class:`SpecError` fails the task without retries (retrying cannot fix it)."""
-    from airflow_provider_modelarts.schemas import SpecError
-
-    try:
-        return dict(build(*args, **kwargs))
-    except SpecError as exc:
-        raise AirflowFailException(str(exc)) from None
-
-
-# ---- body builders (pure: validated before any request) ----------------------------------------------------------
-def annotation_fields(config: Mapping[str, Any] | None, *, what: str) -> dict[str, Any]:
-    """The import-body fields of an SDK ``annotation_config`` (table 7-5).
-
-    ``None``: labels are not imported. ``{}``: labels in a manifest are imported. ``{scene, format_name,
-    parameters}``: labels in that format are imported; ``parameters.included_labels`` -> ``included_labels``,
-    ``difficult_only``, and the separators -> ``label_format``. ``scene``/``format_name`` are validated here and
-    not sent: the OTC create and import tables (creating_a_dataset.txt, creating_an_import_task.txt) have no field
-    for them (docs/api-decisions.md).
-    """
-    if config is None:
-        return {"import_annotations": False}
-    scene, fmt = config.get("scene"), config.get("format_name")
-    if bool(scene) != bool(fmt):
-        raise _spec_error(what, "annotation_config: scene and format_name go together (fix: give both, or pass {} "
-                                "to import the labels of a manifest)")
-    if scene and fmt not in ANNOTATION_FORMATS.get(scene, ()):
-        raise _spec_error(what, f"annotation_config.format_name: {fmt!r} is not a format of scene {scene!r} (fix: "
-                                f"one of {', '.join(ANNOTATION_FORMATS.get(scene, ()))})")
-    params = dict(config.get("parameters") or {})
-    out: dict[str, Any] = {"import_annotations": True}
-    if params.get("included_labels"):
-        out["included_labels"] = _label_objects(params["included_labels"])
-    if "difficult_only" in params:
-        out["difficult_only"] = params["difficult_only"]
-    label_format = _clean({"text_sample_separator": params.get("sample_label_separator"),
-                           "text_label_separator": params.get("label_separator")})
-    if label_format:
-        out["label_format"] = label_format
-    return out
-
-
-def _data_sources(value: Any, what: str) -> list[dict[str, Any]]:
-    """SDK ``{type, path, ...}`` (or a list of one) -> REST ``[{data_type, data_path, ...}]``."""
-    from airflow_provider_modelarts.schemas import coerce_numbers
-
-    if value in (None, "", [], {}):
-        return []
-    items = [value] if isinstance(value, (Mapping, str)) else list(value)
-    out = []
-    for item in items:
-        source = {"path": item} if isinstance(item, str) else dict(item)
-        if "type" in source:
-            source["data_type"] = source.pop("type")
-        if "path" in source:
-            source["data_path"] = source.pop("path")
-        source = coerce_numbers(source, integer_fields=("data_type",))
-        if source.get("data_type", 0) == 0 and source.get("data_path"):
-            source["data_path"] = modelarts_path(source["data_path"], "data_sources.path", what=what,
-                                                 folder=not str(source["data_path"]).endswith(".manifest"))
-        out.append(source)
-    return out
-
-
-def build_dataset_body(args: Mapping[str, Any], *, name: str) -> dict[str, Any]:
-    """Validate ``create_dataset`` arguments (SDK reference 7.1.2) and build the REST body.
-
-    :raises SpecError: naming the field and the fix.
-    """
-    from airflow_provider_modelarts.schemas import coerce_numbers
-
-    what = "dataset arguments"
-    values = coerce_numbers(_clean(args), integer_fields=("dataset_type",))
-    values.setdefault("dataset_name", name)
-    if isinstance(values.get("data_type"), str):
-        values["data_type"] = values["data_type"].upper()
-    exclusive = [] if ("data_type" in values) != ("dataset_type" in values) else [
-        "data_type / dataset_type: give exactly one (fix: data_type='IMAGE' to create by data type, or "
-        "dataset_type=0 for an image classification dataset)"]
-    work = values.get("work_path")
-    if isinstance(work, Mapping):
-        if work.get("type", 0) not in (0, "0"):
-            raise _spec_error(what, "work_path.type: only 0 (OBS) is supported")
-        work = work.get("path")
-    if work is None:
-        raise _spec_error(what, "work_path: required (fix: an OBS folder such as obs://bucket/work/)")
-    values["work_path"] = modelarts_path(work, "work_path", what=what, folder=True)
-    sources = _data_sources(values.pop("data_sources", None), what)
-    if sources:
-        values["data_sources"] = sources
-    else:  # Mandatory in the OTC api-ref (creating_a_dataset.txt) and SDK reference §7.1.2 table 7-2
-        exclusive.append("data_sources: required (fix: the OBS folder the dataset takes its data from, e.g. "
-                         "{'type': 0, 'path': 'obs://bucket/data/'}; an empty folder is fine when the data is "
-                         "imported later)")
-    _validate_all(values, "dataset", what, exclusive)
-    _check_dataset_rules(values, what)
-    body = {k: v for k, v in values.items() if k not in ("data_sources", "data_type")}
-    if "data_type" in values:
-        body["dataset_type"] = DATA_TYPE_CODES[values["data_type"]]
-    body["work_path_type"] = 0
-    configs = [s.pop("annotation_config") for s in sources if "annotation_config" in s]
-    body["data_sources"] = sources
-    if configs and "import_annotations" not in body:
-        body["import_annotations"] = annotation_fields(configs[0], what=what)["import_annotations"]
-    return body
-
-
-def _check_dataset_rules(values: Mapping[str, Any], what: str) -> None:
-    """Rules JSON Schema cannot say: tables need with_column_header, triplets need relation labels, the work
-    path is outside the input path, AI Gallery sources need content_info."""
-    table = values.get("dataset_type") == 400 or values.get("data_type") == "TABLE"
-    sources = values.get("data_sources") or []
-    if table and sources and "with_column_header" not in sources[0]:
-        raise _spec_error(what, "data_sources.with_column_header: required for table datasets (fix: True when the "
-                                "first row is the header)")
-    if values.get("dataset_type") == 102:
-        labels = values.get("labels") or []
-        names = {lab["name"] for lab in labels}
-        relations = [lab for lab in labels if lab.get("type") == 102]
-        if not relations:
-            raise _spec_error(what, "labels: a text triplet dataset needs entity labels (type 101) and relation "
-                                    "labels (type 102)")
-        for lab in relations:
-            prop = lab.get("property") or {}
-            for key in ("@modelarts:from_type", "@modelarts:to_type"):
-                if prop.get(key) not in names:
-                    raise _spec_error(what, f"labels[{lab['name']}].property.{key}: must name an entity label "
-                                            f"(got {prop.get(key)!r})")
-    for source in sources:
-        path = source.get("data_path") or ""
-        if source.get("data_type", 0) == 0 and path and values["work_path"].startswith(path.rstrip("/") + "/"):
-            raise _spec_error(what, "work_path: must not be the input path or inside it (fix: another folder)")
-        if source.get("data_type") == 5 and not source.get("content_info"):
-            raise _spec_error(what, "data_sources.content_info: required for AI Gallery sources (type 5)")
-
-
-def build_import_body(args: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate ``import_data`` arguments (SDK reference 7.4.2) and build the REST body.
-
-    :raises SpecError: naming the field and the fix.
-    """
-    what = "import arguments"
-    values = _clean({k: v for k, v in args.items() if k not in ("annotation_config", "import_annotations")})
-    values["annotation_config"] = args.get("annotation_config")
-    if values.get("import_path") is None:
-        raise _spec_error(what, "import_path: required (fix: an OBS folder or the exact .manifest file)")
-    path = str(values["import_path"])
-    kind = values.get("import_type") or ("manifest" if path.endswith(".manifest") else "dir")
-    problems = _normalize_path(values, "import_path", "import_path", what, folder=kind == "dir")
-    _validate_all(values, "import_task", what, problems)
-    if kind == "manifest" and values["import_path"].endswith("/"):
-        raise _spec_error(what, "import_path: a manifest import needs the exact manifest file, not a folder")
-    body = {k: v for k, v in values.items() if k not in ("dataset_id", "annotation_config")}
-    body["import_type"] = kind
-    body.update(annotation_fields(values["annotation_config"], what=what))
-    if args.get("import_annotations") is not None:
-        body["import_annotations"] = bool(args["import_annotations"])
-    for key in ("included_labels", "excluded_labels"):
-        if body.get(key):
-            body[key] = _label_objects(body[key])
-    return body
-
-
-def import_mode_problem(dataset_type: Any, import_type: str) -> str | None:
-    """Why a dataset of ``dataset_type`` cannot take an import of ``import_type`` (SDK reference §7.4.2 table 7-19),
-    or None when it can.
-
-    :param dataset_type: the dataset's type code.
-    :param import_type: ``dir`` or ``manifest``.
-    """
-    if dataset_type is None:  # not in the answer: nothing to check against, the service decides
-        return None
-    name = DATASET_TYPE_NAMES.get(dataset_type, dataset_type)
-    if import_type == "dir" and dataset_type not in DIR_IMPORT_TYPES:
-        return (f"a {name} dataset (type {dataset_type}) cannot import an OBS directory (SDK reference §7.4.2 table "
-                "7-19: only image classification, object detection, image segmentation, text classification, sound "
-                "classification and table datasets can); fix: import a manifest (import_type='manifest', e.g. one "
-                "written by ModelArtsBuildManifestOperator)")
-    if import_type == "manifest" and dataset_type in NO_MANIFEST_IMPORT_TYPES:
-        return (f"a {name} dataset (type {dataset_type}) cannot import a manifest (SDK reference §7.4.2 table 7-19); "
-                "fix: import the OBS directory of its CSV files")
-    return None
-
-
-def build_export_body(args: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate ``export_data`` arguments (SDK reference 7.5.2 and the REST body) and build the REST body.
-
-    :raises SpecError: naming the field and the fix.
-    """
-    from airflow_provider_modelarts.schemas import coerce_numbers
-
-    what = "export arguments"
-    values = coerce_numbers(_clean(args), integer_fields=("export_type", "export_format"))
-    if values.get("path") is None:
-        raise _spec_error(what, "path: required (fix: an OBS folder such as obs://bucket/export/)")
-    problems = _normalize_path(values, "path", "path", what, folder=True)
-    problems += _normalize_path(values, "export_new_dataset_work_path", "new_dataset_work_path", what, folder=True)
-    _validate_all(values, "export_task", what, problems)
-    dest = values.get("export_dest") or "DIR"
-    if dest == "NEW_DATASET" and not values.get("export_new_dataset_name"):
-        raise _spec_error(what, "new_dataset_name: required when export_dest is NEW_DATASET")
-    if values.get("samples") and values.get("export_type", 2) != 3:
-        raise _spec_error(what, "samples: only with export_type=3 (conditional export)")
-    params = dict(values.pop("export_params", None) or {})
-    params["export_dest"] = dest
-    for key in ("export_new_dataset_name", "export_new_dataset_work_path", "samples"):
-        if key in values:
-            params[key] = values.pop(key)
-    values.pop("export_dest", None)
-    body = {k: v for k, v in values.items() if k != "dataset_id"}
-    body["export_params"] = params
-    return body
-
-
-def build_version_body(args: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate ``create_version`` arguments (SDK reference 7.2.2) and build the REST body.
-
-    :raises SpecError: naming the field and the fix.
-    """
-    from airflow_provider_modelarts.schemas import coerce_numbers
-
-    values = coerce_numbers(_clean(args), integer_fields=("label_task_type",))
-    if isinstance(values.get("train_evaluate_sample_ratio"), (int, float)):
-        values["train_evaluate_sample_ratio"] = f"{values['train_evaluate_sample_ratio']:.2f}"
-    _validate(values, "dataset_version", "dataset version arguments")
-    return {k: v for k, v in values.items() if k != "dataset_id"}
-
-
-def build_label_task_body(args: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate ``create_label_task`` arguments (SDK reference 7.7.1) and build the REST body (``task_type`` is
-    sent as the SDK names it; the REST reference documents no such field).
-
-    :raises SpecError: naming the field and the fix.
-    """
-    from airflow_provider_modelarts.schemas import coerce_numbers
-
-    values = coerce_numbers(_clean(args), integer_fields=("task_type", "repetition", "data_sync_type"))
-    _validate(values, "dataset_label_task", "labeling task arguments")
-    return {k: v for k, v in values.items() if k != "dataset_id"}
+    start = getattr(context.get("dag_run"), "start_date", None)
+    return int(start.timestamp() * 1000) if start is not None else 0
 
 
 # ---- assets --------------------------------------------------------------------------------------------------
@@ -452,40 +137,76 @@ class ObsAssetMixin:
                 events[outlet].extra = payload
 
 
-# ---- datasets ------------------------------------------------------------------------------------------------
-class ModelArtsCreateDatasetOperator(ModelArtsResourceOperator):
-    """Create a dataset (``POST /v2/{project_id}/datasets``) and wait until it is normal (status 1).
+class _DatasetResourceOperator(ModelArtsResourceOperator):
+    """A resource of a dataset, created and waited for: the dataset's console link, no remote log, and the ids
+    ``{dataset_id, task_id}`` of an import, export or labeling task pushed as ``dataset_id`` and
+    :attr:`task_id_key`.
 
-    Arguments (SDK reference 7.1.2, all templated): ``dataset_name`` (default ``<task_id>-<run key>``; 1-100
-    letters, digits, ``_``, ``-``); exactly one of ``data_type`` (``IMAGE``, ``TEXT``, ``AUDIO``, ``TABLE``,
-    ``VIDEO``, ``PLAIN``; sent as the documented ``dataset_type`` 0, 100, 200, 400, 600, 900: the REST create has
-    no ``data_type``) or ``dataset_type`` (type code 0, 1, 3, 100, 101, 102, 200, 201, 202, 400, 600, 900);
-    ``work_path`` (OBS folder, ``obs://`` or ``/bucket/dir/``, or the SDK's ``{type, path}``); ``data_sources``
-    (required: OTC api-ref and SDK reference 7.1.2; the SDK's ``{type, path, annotation_config,
-    with_column_header, content_info}``, a list of one, or just an OBS path; the service syncs the folder at
-    creation: an import whose id is pushed as ``import_task_id`` and waited for; an empty folder syncs nothing);
-    ``labels`` (``[{name, type, property}]``; text triplets need relation
-    labels); ``schema`` (table columns ``[{schema_id, name, type}]``); ``description``; ``import_annotations``;
-    ``data_format``; ``workspace_id``.
+    Its arguments are those of :class:`~airflow_provider_modelarts.operators.base.ModelArtsResourceOperator`;
+    ``stream_logs`` defaults to False (these resources have no log).
+    """
+
+    console_link = ModelArtsDatasetLink
+    #: the XCom key a task's ``task_id`` is pushed as (empty: the ids are pushed as they are)
+    task_id_key: ClassVar[str] = ""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_logs", False)
+        super().__init__(**kwargs)
+        #: when the create was sent (epoch ms): the start of the window a lost reply is looked for in
+        self._sent_ms: int | None = None
+
+    def mark_sent(self) -> None:
+        """Remember when the create is sent (the start of the window a lost reply is looked for in)."""
+        self._sent_ms = int(time.time() * 1000)
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        if self.task_id_key:
+            ids = {DATASET_ID: ids[DATASET_ID], self.task_id_key: ids["task_id"]}
+        super().push_ids(context, ids)
+
+    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
+        return {DATASET_ID: ids[DATASET_ID]}
+
+
+# ---- datasets ------------------------------------------------------------------------------------------------
+class ModelArtsCreateDatasetOperator(_DatasetResourceOperator):
+    """Create a dataset (``POST /v2/{project_id}/datasets``) and wait until it is normal (status 1) (SDK
+    reference 7.1.2; the data arguments are templated).
+
+    :param work_path: the OBS work folder (``obs://bucket/work/``, ``/bucket/work/`` or the SDK's ``{type, path}``).
+    :param dataset_name: 1-100 letters, digits, ``_``, ``-`` (default ``<task_id>-<run key>``).
+    :param data_type: create by data type: ``IMAGE``, ``TEXT``, ``AUDIO``, ``TABLE``, ``VIDEO`` or ``PLAIN``
+        (sent as the documented ``dataset_type`` 0, 100, 200, 400, 600, 900: the REST create has no ``data_type``);
+        exactly one of ``data_type`` and ``dataset_type``.
+    :param dataset_type: the labeling type code (0, 1, 3, 100, 101, 102, 200, 201, 202, 400, 600, 900).
+    :param data_sources: required (OTC api-ref, SDK reference 7.1.2): the SDK's ``{type, path, annotation_config,
+        with_column_header, content_info}``, a list of one, or just an OBS path; the service syncs the folder at
+        creation (an import pushed as ``import_task_id`` and waited for; an empty folder syncs nothing).
+    :param labels: label names or ``{name, type, property}`` objects (text triplets need relation labels).
+    :param schema: the columns of a table dataset, ``[{schema_id, name, type}]``.
+    :param description: the dataset's description.
+    :param import_annotations: import the labels of the data source.
+    :param data_format: REST option ``data_format``.
+    :param workspace_id: the workspace the dataset belongs to.
 
     ``action_if_exists``: ``reattach`` (default) reuses a dataset that already has this name, ``fail`` fails,
     ``new`` always sends the create (the service refuses a duplicate name). An import started by ``data_sources``
-    that fails fails the task. Returns a summary (``dataset_id``, ``dataset_name``, ``dataset_type``, ``status``,
-    counts, ``import_task_id`` and the import's counts).
+    that fails fails the task. XCom: ``dataset_id``, ``import_task_id``. Returns a summary (``dataset_id``,
+    ``dataset_name``, ``dataset_type``, ``status``, counts, ``import_task_id`` and the import's counts).
     """
 
     resource_kind = "dataset"
     template_fields: Sequence[str] = ("dataset_name", "data_type", "dataset_type", "work_path", "data_sources",
                                       "labels", "schema", "description", "modelarts_conn_id")
     template_fields_renderers = {"data_sources": "json", "labels": "json", "schema": "json"}
-    operator_extra_links = (ModelArtsDatasetLink(),)
+    xcom_keys = (DATASET_ID, IMPORT_TASK_ID)
 
     def __init__(self, *, work_path: Any, dataset_name: str | None = None, data_type: str | None = None,
                  dataset_type: int | str | None = None, data_sources: Any = None, labels: list[Any] | None = None,
                  schema: list[dict[str, Any]] | None = None, description: str | None = None,
                  import_annotations: bool | None = None, data_format: str | None = None,
                  workspace_id: str | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.dataset_name = dataset_name
         self.data_type = data_type
@@ -503,26 +224,19 @@ class ModelArtsCreateDatasetOperator(ModelArtsResourceOperator):
         args = {k: getattr(self, k) for k in ("dataset_name", "data_type", "dataset_type", "work_path",
                                               "data_sources", "labels", "schema", "description",
                                               "import_annotations", "data_format", "workspace_id")}
-        labels = args.get("labels")
-        if labels:
-            args["labels"] = _label_objects(labels)
-        return _fail_on_spec_error(build_dataset_body, args, name=deterministic_name(context, max_len=100))
+        if args["labels"]:
+            args["labels"] = label_objects(args["labels"])
+        return build_dataset_body(args, name=deterministic_name(context, max_len=100))
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         answer = self.hook.create_dataset(body)
-        return _clean({"dataset_id": answer["dataset_id"], "import_task_id": answer.get("import_task_id")})
+        return clean({"dataset_id": answer["dataset_id"], "import_task_id": answer.get("import_task_id")})
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         found = self.hook.find_datasets_by_name(body["dataset_name"])
         if not found:
             return None
-        return _clean({"dataset_id": found[0]["dataset_id"], "import_task_id": found[0].get("import_task_id")})
-
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        context["ti"].xcom_push(key="dataset_id", value=ids["dataset_id"])
-        if ids.get("import_task_id"):
-            context["ti"].xcom_push(key="import_task_id", value=ids["import_task_id"])
-        ModelArtsDatasetLink.persist(context, region=self.hook.settings.region, dataset_id=ids["dataset_id"])
+        return clean({"dataset_id": found[0]["dataset_id"], "import_task_id": found[0].get("import_task_id")})
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         summary = dict(outcome.summary)
@@ -540,7 +254,7 @@ class ModelArtsCreateDatasetOperator(ModelArtsResourceOperator):
         return summary
 
 
-class ModelArtsUpdateDatasetOperator(ModelArtsResourceOperator):
+class ModelArtsUpdateDatasetOperator(ModelArtsBaseOperator):
     """Rename a dataset, change its description or current version, add/update/delete labels
     (``PUT /v2/{project_id}/datasets/{dataset_id}``). Returns ``{"dataset_id"}``.
 
@@ -551,13 +265,14 @@ class ModelArtsUpdateDatasetOperator(ModelArtsResourceOperator):
     :param add_labels: label names or ``{name, type, property}`` objects to add.
     :param update_labels: label names or ``{name, type, property}`` objects to change.
     :param delete_labels: label names or ``{name, type, property}`` objects to delete.
+
+    XCom: ``dataset_id``.
     """
 
-    resource_kind = "dataset"
     template_fields: Sequence[str] = ("dataset_id", "dataset_name", "description", "current_version_id",
                                       "add_labels", "update_labels", "delete_labels", "modelarts_conn_id")
-
-    id_args = ('dataset_id',)
+    id_args = ("dataset_id",)
+    xcom_keys = (DATASET_ID,)
 
     def __init__(self, *, dataset_id: str, dataset_name: str | None = None, description: str | None = None,
                  current_version_id: str | None = None, add_labels: list[Any] | None = None,
@@ -572,61 +287,41 @@ class ModelArtsUpdateDatasetOperator(ModelArtsResourceOperator):
         self.update_labels = update_labels
         self.delete_labels = delete_labels
 
-    def prepare(self, context: Context) -> dict[str, Any]:
-        problems = []
-        if not self.dataset_id:
-            problems.append("dataset_id: required")
-        if self.dataset_name is not None and not _NAME.match(str(self.dataset_name)):
-            problems.append("dataset_name: 1-100 letters, digits, '_' or '-'")
-        if self.description is not None and (len(self.description) > 256 or set(self.description) & set("^!<>=&\"'")):
-            problems.append("description: 0-256 characters without ^ ! < > = & \" '")
-        body = _clean({"dataset_name": self.dataset_name, "description": self.description,
-                       "current_version_id": self.current_version_id,
-                       **{k: _label_objects(getattr(self, k)) for k in ("add_labels", "update_labels",
-                                                                        "delete_labels")}})
-        if self.description == "":
-            body["description"] = ""
-        if not body and not problems:
-            problems.append("nothing to update (fix: give dataset_name, description, current_version_id or labels)")
-        if problems:
-            raise AirflowFailException(str(_spec_error("dataset update arguments", *problems)))
-        return body
-
-    def execute(self, context: Context) -> Any:
-        self.check_id_args()
-        body = self.prepare(context)
+    def run(self, context: Context) -> Any:
+        body = build_dataset_update_body({k: getattr(self, k) for k in (
+            "dataset_id", "dataset_name", "description", "current_version_id", "add_labels", "update_labels",
+            "delete_labels")})
         self.hook.update_dataset(self.dataset_id, body)
-        context["ti"].xcom_push(key="dataset_id", value=self.dataset_id)
-        return {"dataset_id": self.dataset_id}
+        ids = {DATASET_ID: self.dataset_id}
+        self.push_ids(context, ids)
+        return ids
 
 
-class ModelArtsDeleteDatasetOperator(ModelArtsResourceOperator):
+class ModelArtsDeleteDatasetOperator(ModelArtsDeleteOperator):
     """Delete a dataset (``DELETE /v2/{project_id}/datasets/{dataset_id}``).
 
-    :param dataset_id: the dataset (templated)
-    :param ignore_missing: a dataset that does not exist is not an error.
+    :param dataset_id: the dataset (templated).
+    :param ignore_missing: a dataset that does not exist is not an error (default).
     """
 
-    resource_kind = "dataset"
     template_fields: Sequence[str] = ("dataset_id", "modelarts_conn_id")
+    id_args = ("dataset_id",)
 
-    id_args = ('dataset_id',)
-
-    def __init__(self, *, dataset_id: str, ignore_missing: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, dataset_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
-        self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> None:
-        self.check_id_args()
-        self.delete_remote(f"Dataset {self.dataset_id}", lambda: self.hook.delete_dataset(self.dataset_id),
-                           ignore_missing=self.ignore_missing)
+    def describe(self) -> str:
+        return f"Dataset {self.dataset_id}"
+
+    def delete(self) -> Any:
+        return self.hook.delete_dataset(self.dataset_id)
 
 
 # ---- import / export tasks -----------------------------------------------------------------------------------
-class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, ModelArtsResourceOperator):
+class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, _DatasetResourceOperator):
     """Shared shape of the import and export operators: ids ``{dataset_id, task_id}``, the XCom key
-    ``<xcom_task_key>``, reattach to the newest task of the same request, and the OBS asset.
+    :attr:`task_id_key`, reattach to the newest task of the same request, and the OBS asset.
 
     Import and export tasks have no name: after a create whose reply was lost, the task is recognised by listing
     the dataset's newest tasks (one request) and taking the newest one whose request fields match what was sent
@@ -634,17 +329,11 @@ class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, ModelArtsResourceOpe
     none matches is the create sent again.
     """
 
-    xcom_task_key = ""
-    path_field = ""
-    _sent_ms: int | None = None
+    path_field: ClassVar[str] = ""
 
     def same_request(self, task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
         """Whether a listed task answers the create ``body`` (its path; subclasses add their fields)."""
         return _same_obs(task.get(self.path_field), body[self.path_field])
-
-    def mark_sent(self) -> None:
-        """Remember when the create is sent (the start of the window a lost reply is looked for in)."""
-        self._sent_ms = int(time.time() * 1000)
 
     def _same_task(self, context: Context, tasks: list[dict[str, Any]], body: Mapping[str, Any]
                    ) -> dict[str, Any] | None:
@@ -657,26 +346,21 @@ class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, ModelArtsResourceOpe
         for task in tasks:
             if self.same_request(task, body):
                 created = task.get("create_time") or 0
-                if created >= since or (sent is None and classify(self.resource_kind, task).state == RUNNING):
+                if created >= since or (sent is None and classify(self.kind, task).state == RUNNING):
                     return task
                 return None
         return None
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        context["ti"].xcom_push(key="dataset_id", value=ids["dataset_id"])
-        context["ti"].xcom_push(key=self.xcom_task_key, value=ids["task_id"])
-        ModelArtsDatasetLink.persist(context, region=self.hook.settings.region, dataset_id=ids["dataset_id"])
-
     def failure_message(self, outcome: WaitOutcome) -> str:
         s = outcome.summary
-        return (f"{self.resource_kind.replace('_', ' ')} {outcome.ids.get('task_id')} of dataset "
+        return (f"{self.kind.replace('_', ' ')} {outcome.ids.get('task_id')} of dataset "
                 f"{outcome.ids.get('dataset_id')} ({s.get(self.path_field)}) ended {outcome.status}: "
                 f"{s.get('error_code') or ''} {s.get('error_msg') or outcome.message}".rstrip())
 
 
 def _same_obs(a: Any, b: Any) -> bool:
     try:
-        return bool(a) and bool(b) and obs_uri(str(a)).rstrip("/") == obs_uri(str(b)).rstrip("/")
+        return bool(a) and bool(b) and to_obs_url(str(a)).rstrip("/") == to_obs_url(str(b)).rstrip("/")
     except ValueError:
         return False
 
@@ -713,13 +397,13 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
     """
 
     resource_kind = "import_task"
-    xcom_task_key = "import_task_id"
+    task_id_key = IMPORT_TASK_ID
+    xcom_keys = (DATASET_ID, IMPORT_TASK_ID)
     lineage_inputs = ("import_path",)  # OpenLineage datasets
     path_field = "import_path"
     template_fields: Sequence[str] = ("dataset_id", "import_path", "import_type", "annotation_config",
                                       "included_labels", "excluded_labels", "modelarts_conn_id")
     template_fields_renderers = {"annotation_config": "json"}
-    operator_extra_links = (ModelArtsDatasetLink(),)
 
     def __init__(self, *, dataset_id: str, import_path: str, import_type: str | None = None,
                  annotation_config: dict[str, Any] | None = None, import_annotations: bool | None = None,
@@ -728,7 +412,6 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
                  final_annotation: bool | None = None, import_folder: str | None = None,
                  import_origin: str | None = None, allow_empty: bool = False, asset_alias: str | None = None,
                  **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
         self.import_path = import_path
@@ -750,7 +433,7 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
             "dataset_id", "import_path", "import_type", "annotation_config", "import_annotations",
             "with_column_header", "included_labels", "excluded_labels", "difficult_only", "final_annotation",
             "import_folder", "import_origin")}
-        return _fail_on_spec_error(build_import_body, args)
+        return build_import_body(args)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         dataset = self.hook.get_dataset(self.dataset_id)
@@ -771,7 +454,7 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         s = outcome.summary
         result = {"dataset_id": outcome.ids["dataset_id"], "import_task_id": outcome.ids["task_id"],
-                  "status": outcome.status, "import_path": obs_uri(str(s.get("import_path") or self.import_path)),
+                  "status": outcome.status, "import_path": to_obs_url(str(s.get("import_path") or self.import_path)),
                   **{k: s.get(k) for k in ("import_type", "total_sample_count", "imported_sample_count",
                                            "annotated_sample_count", "total_file_count", "finished_file_count")}}
         if not result.get("imported_sample_count") and not self.allow_empty:
@@ -801,7 +484,10 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
     :param with_column_header: table exports
     :param samples: sample ids (``export_type=3``).
     :param export_dest: ``DIR`` (default) or ``NEW_DATASET``; then ``new_dataset_name`` (required) and
-        ``new_dataset_work_path``. :param export_params: further ``export_params`` fields.
+        ``new_dataset_work_path``.
+    :param new_dataset_name: the new dataset's name (``export_dest="NEW_DATASET"``).
+    :param new_dataset_work_path: the new dataset's OBS work folder (``export_dest="NEW_DATASET"``).
+    :param export_params: further ``export_params`` fields.
     :param asset_alias: also emit the export location through this ``AssetAlias`` (templated paths).
 
     XCom: ``dataset_id``, ``export_task_id``. Returns ``path``, ``manifest_path``, the counts and, for
@@ -810,13 +496,13 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
 
     resource_kind = "export_task"
     lineage_outputs = ("path",)  # OpenLineage datasets
-    xcom_task_key = "export_task_id"
+    task_id_key = EXPORT_TASK_ID
+    xcom_keys = (DATASET_ID, EXPORT_TASK_ID)
     path_field = "path"
     template_fields: Sequence[str] = ("dataset_id", "path", "export_type", "version_id", "sample_state",
                                       "new_dataset_name", "new_dataset_work_path", "samples", "export_params",
                                       "modelarts_conn_id")
     template_fields_renderers = {"export_params": "json"}
-    operator_extra_links = (ModelArtsDatasetLink(),)
 
     def __init__(self, *, dataset_id: str, path: str, export_type: int | str | None = None,
                  export_format: int | str | None = None, version_id: str | None = None,
@@ -826,7 +512,6 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
                  export_dest: str = "DIR", new_dataset_name: str | None = None,
                  new_dataset_work_path: str | None = None, export_params: dict[str, Any] | None = None,
                  asset_alias: str | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
         self.path = path
@@ -852,17 +537,14 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
             "export_params")}
         args["export_new_dataset_name"] = self.new_dataset_name
         args["export_new_dataset_work_path"] = self.new_dataset_work_path
-        return _fail_on_spec_error(build_export_body, args)
+        return build_export_body(args)
 
     def check_exportable(self) -> dict[str, Any]:
         """The dataset; ``AirflowFailException`` when its type cannot be exported."""
         dataset = self.hook.get_dataset(self.dataset_id)
-        code = dataset.get("dataset_type")
-        if code not in EXPORTABLE_TYPES:
-            raise AirflowFailException(
-                f"Dataset {dataset.get('dataset_name')} ({self.dataset_id}) is a {DATASET_TYPE_NAMES.get(code, code)} "
-                f"dataset (type {code}): ModelArts can export only image classification (0), object detection (1), "
-                "image segmentation (3) and free format (900) datasets.")
+        problem = export_type_problem(dataset.get("dataset_type"))
+        if problem:
+            raise AirflowFailException(f"Dataset {dataset.get('dataset_name')} ({self.dataset_id}) is {problem}")
         return dataset
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
@@ -891,7 +573,7 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         s = outcome.summary
-        path = obs_uri(str(s.get("path") or self.path))
+        path = to_obs_url(str(s.get("path") or self.path))
         path = path if path.endswith("/") else path + "/"
         dataset = self.hook.get_dataset(outcome.ids["dataset_id"])
         result: dict[str, Any] = {
@@ -909,7 +591,7 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
 
 
 # ---- versions ------------------------------------------------------------------------------------------------
-class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
+class ModelArtsCreateDatasetVersionOperator(_DatasetResourceOperator):
     """Publish a dataset version (``POST .../versions``) and wait until it is usable (status 1) (SDK 7.2.2).
 
     :param dataset_id: the dataset (templated)
@@ -932,10 +614,9 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
     """
 
     resource_kind = "dataset_version"
-    _sent_ms: int | None = None
     template_fields: Sequence[str] = ("dataset_id", "version_name", "description", "label_task_id",
                                       "train_evaluate_sample_ratio", "modelarts_conn_id")
-    operator_extra_links = (ModelArtsDatasetLink(),)
+    xcom_keys = (DATASET_ID, VERSION_ID)
     ARGS = ("dataset_id", "version_name", "version_format", "description", "label_task_type", "label_task_id",
             "train_evaluate_sample_ratio", "clear_hard_property", "remove_sample_usage", "export_images",
             "with_column_header")
@@ -946,7 +627,6 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
                  clear_hard_property: bool | None = None, remove_sample_usage: bool | None = None,
                  export_images: bool | None = None, with_column_header: bool | None = None,
                  **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
         self.version_name = version_name
@@ -961,12 +641,12 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
         self.with_column_header = with_column_header
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        return _fail_on_spec_error(build_version_body, {k: getattr(self, k) for k in self.ARGS})
+        return build_version_body({k: getattr(self, k) for k in self.ARGS})
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         from airflow_provider_modelarts.client.errors import ModelArtsApiError
 
-        self._sent_ms = int(time.time() * 1000)
+        self.mark_sent()
         try:
             return {"dataset_id": self.dataset_id,
                     "version_id": self.hook.create_dataset_version(self.dataset_id, body)}
@@ -988,15 +668,10 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
             match = newest if newest and (newest.get("create_time") or 0) >= since else None
         return {"dataset_id": self.dataset_id, "version_id": match["version_id"]} if match else None
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        context["ti"].xcom_push(key="dataset_id", value=ids["dataset_id"])
-        context["ti"].xcom_push(key="version_id", value=ids["version_id"])
-        ModelArtsDatasetLink.persist(context, region=self.hook.settings.region, dataset_id=ids["dataset_id"])
-
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         s = dict(outcome.summary)
         if s.get("manifest_path"):
-            s["manifest_path"] = obs_uri(str(s["manifest_path"]))
+            s["manifest_path"] = to_obs_url(str(s["manifest_path"]))
         return {"dataset_id": outcome.ids["dataset_id"], **s}
 
     def failure_message(self, outcome: WaitOutcome) -> str:
@@ -1005,34 +680,31 @@ class ModelArtsCreateDatasetVersionOperator(ModelArtsResourceOperator):
                 f"{outcome.ids['dataset_id']} could not be published: {outcome.message}")
 
 
-class ModelArtsDeleteDatasetVersionOperator(ModelArtsResourceOperator):
+class ModelArtsDeleteDatasetVersionOperator(ModelArtsDeleteOperator):
     """Delete a dataset version (``DELETE .../versions/{version_id}``).
 
     :param dataset_id: the dataset (templated).
     :param version_id: the version (templated).
-    :param ignore_missing: a missing version is not an error.
+    :param ignore_missing: a missing version is not an error (default).
     """
 
-    resource_kind = "dataset_version"
     template_fields: Sequence[str] = ("dataset_id", "version_id", "modelarts_conn_id")
+    id_args = ("dataset_id", "version_id")
 
-    id_args = ('dataset_id', 'version_id')
-
-    def __init__(self, *, dataset_id: str, version_id: str, ignore_missing: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, dataset_id: str, version_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
         self.version_id = version_id
-        self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> None:
-        self.check_id_args()
-        self.delete_remote(f"Version {self.version_id} of dataset {self.dataset_id}",
-                           lambda: self.hook.delete_dataset_version(self.dataset_id, self.version_id),
-                           ignore_missing=self.ignore_missing)
+    def describe(self) -> str:
+        return f"Version {self.version_id} of dataset {self.dataset_id}"
+
+    def delete(self) -> Any:
+        return self.hook.delete_dataset_version(self.dataset_id, self.version_id)
 
 
 # ---- samples and labeling tasks --------------------------------------------------------------------------------
-class ModelArtsDeleteSamplesOperator(ModelArtsResourceOperator):
+class ModelArtsDeleteSamplesOperator(ModelArtsBaseOperator):
     """Delete samples in bulk (``POST .../data-annotations/samples/delete``) (SDK reference 7.3.3).
 
     :param dataset_id: the dataset (templated).
@@ -1040,17 +712,14 @@ class ModelArtsDeleteSamplesOperator(ModelArtsResourceOperator):
         (e.g. ``sample_state="__NONE__"`` deletes every unlabelled sample).
     :param sample_state: selection when ``sample_ids`` is None.
     :param label_name: selection when ``sample_ids`` is None.
-    :param delete_source: also delete the OBS objects
-    :param ignore_missing: ids that do not exist are skipped
-        (logged) instead of failing the task.
+    :param delete_source: also delete the OBS objects.
+    :param ignore_missing: ids that do not exist are skipped (logged) instead of failing the task.
 
     Returns ``{"dataset_id", "deleted", "failed": [{sample_id, error_code, error_msg}]}``.
     """
 
-    resource_kind = "dataset"
     template_fields: Sequence[str] = ("dataset_id", "sample_ids", "sample_state", "label_name", "modelarts_conn_id")
-
-    id_args = ('dataset_id',)
+    id_args = ("dataset_id",)
 
     def __init__(self, *, dataset_id: str, sample_ids: list[str] | str | None = None,
                  sample_state: str | None = None, label_name: str | None = None, delete_source: bool = False,
@@ -1063,21 +732,8 @@ class ModelArtsDeleteSamplesOperator(ModelArtsResourceOperator):
         self.delete_source = delete_source
         self.ignore_missing = ignore_missing
 
-    def _ids(self) -> list[str] | None:
-        ids = self.sample_ids
-        if isinstance(ids, str):
-            ids = [i.strip() for i in ids.split(",") if i.strip()]
-        if ids is None and not (self.sample_state or self.label_name):
-            raise AirflowFailException(str(_spec_error("delete-samples arguments", "sample_ids: required (fix: a "
-                                                       "list of ids, or sample_state/label_name to select them)")))
-        if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids)):
-            raise AirflowFailException(str(_spec_error("delete-samples arguments",
-                                                       "sample_ids: a list of sample id strings")))
-        return ids
-
-    def execute(self, context: Context) -> Any:
-        self.check_id_args()
-        ids = self._ids()
+    def run(self, context: Context) -> Any:
+        ids = samples_to_delete(self.sample_ids, sample_state=self.sample_state, label_name=self.label_name)
         if ids is None:
             ids = [s["sample_id"] for s in self.hook.list_samples(self.dataset_id, sample_state=self.sample_state,
                                                                   label_name=self.label_name)]
@@ -1096,11 +752,11 @@ class ModelArtsDeleteSamplesOperator(ModelArtsResourceOperator):
         return {"dataset_id": self.dataset_id, "deleted": len(ids) - len(failed), "failed": failed}
 
 
-class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
+class ModelArtsCreateLabelTaskOperator(_DatasetResourceOperator):
     """Create a team labeling task on a dataset (``POST .../workforce-tasks``) and wait until it has started
     (SDK reference 7.7.1).
 
-    :param dataset_id: the dataset (templated)
+    :param dataset_id: the dataset (templated).
     :param task_name: 1-64 letters, digits, ``_``, ``-`` (default ``<task_id>-<run key>``); an existing task of
         that name is reattached to.
     :param task_type: labeling type code (SDK reference 7.7.1; a cited exception of the REST table).
@@ -1119,7 +775,8 @@ class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
     template_fields: Sequence[str] = ("dataset_id", "task_name", "description", "workforces_config",
                                       "modelarts_conn_id")
     template_fields_renderers = {"workforces_config": "json"}
-    operator_extra_links = (ModelArtsDatasetLink(),)
+    task_id_key = LABEL_TASK_ID
+    xcom_keys = (DATASET_ID, LABEL_TASK_ID)
     ARGS = ("dataset_id", "task_name", "task_type", "description", "repetition", "workforces_config",
             "sample_conditions", "auto_sync_dataset", "synchronize_data", "data_sync_type")
 
@@ -1128,7 +785,6 @@ class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
                  workforces_config: dict[str, Any] | None = None, sample_conditions: str | None = None,
                  auto_sync_dataset: bool | None = None, synchronize_data: bool | None = None,
                  data_sync_type: int | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
         self.task_name = task_name
@@ -1145,7 +801,7 @@ class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
         args = {k: getattr(self, k) for k in self.ARGS if k != "task_type"}
         args["task_type"] = self.labeling_type
         args["task_name"] = args["task_name"] or deterministic_name(context)
-        return _fail_on_spec_error(build_label_task_body, args)
+        return build_label_task_body(args)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         return {"dataset_id": self.dataset_id, "task_id": self.hook.create_label_task(self.dataset_id, body)}
@@ -1155,13 +811,8 @@ class ModelArtsCreateLabelTaskOperator(ModelArtsResourceOperator):
                       if t.get("task_name") == body["task_name"]), None)
         return {"dataset_id": self.dataset_id, "task_id": match["task_id"]} if match else None
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        context["ti"].xcom_push(key="dataset_id", value=ids["dataset_id"])
-        context["ti"].xcom_push(key="label_task_id", value=ids["task_id"])
-        ModelArtsDatasetLink.persist(context, region=self.hook.settings.region, dataset_id=ids["dataset_id"])
-
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
-        return {"dataset_id": outcome.ids["dataset_id"], "label_task_id": outcome.ids["task_id"], **outcome.summary}
+        return {DATASET_ID: outcome.ids["dataset_id"], LABEL_TASK_ID: outcome.ids["task_id"], **outcome.summary}
 
 
 # ---- manifests ------------------------------------------------------------------------------------------------
@@ -1210,13 +861,9 @@ class ModelArtsBuildManifestOperator(ObsAssetMixin, BaseOperator):
         from airflow_provider_modelarts.hooks.obs import OBSHook
         from airflow_provider_modelarts.utils.manifest import ManifestError, manifest_from_obs
 
-        # Any legal file name (SDK reference §7.6.1): only a file, not a folder; checked before anything is listed.
-        name = str(self.manifest_path or "").rstrip()
-        if not name or name.endswith("/") or any(c in name for c in "\n\r\t"):
-            raise AirflowFailException(
-                f"manifest_path must name a file (obs://bucket/dir/name.manifest or a local path; any legal file name, "
-                f"SDK reference §7.6.1), got {self.manifest_path!r}. A name not ending in .manifest is imported with "
-                "import_type='manifest'.")
+        problem = manifest_file_problem(self.manifest_path)  # checked before anything is listed
+        if problem:
+            raise AirflowFailException(problem)
         hook = OBSHook(self.modelarts_conn_id)
         try:
             manifest = manifest_from_obs(self.source_folder, obs_hook=hook, labels=self.labels or None,

@@ -182,11 +182,9 @@ _WAITING = ["action_if_exists", "stream_logs", "wait_for_completion", "poll_inte
 #: matches fails as much as a new ignored argument does. Empty when the move is done.
 LEDGER: dict[str, list[str]] = {
     **{name: _WAITING for name in (
-        "ModelArtsCreateTrainingJobConfigV1Operator", "ModelArtsDeleteDatasetOperator",
-        "ModelArtsDeleteDatasetVersionOperator", "ModelArtsDeleteSamplesOperator",
-        "ModelArtsDeleteTrainingJobConfigV1Operator",
+        "ModelArtsCreateTrainingJobConfigV1Operator", "ModelArtsDeleteTrainingJobConfigV1Operator",
         "ModelArtsDeleteTrainingJobOperator", "ModelArtsDeleteTrainingJobV1Operator",
-        "ModelArtsDeleteVisualizationJobOperator", "ModelArtsUpdateDatasetOperator")},
+        "ModelArtsDeleteVisualizationJobOperator")},
     **{name: ["action_if_exists"] for name in (
         "ModelArtsRestartVisualizationJobOperator", "ModelArtsStopTrainingJobVersionV1Operator",
         "ModelArtsStopVisualizationJobOperator", "ModelArtsTerminateTrainingJobOperator")},
