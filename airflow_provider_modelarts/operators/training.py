@@ -13,121 +13,29 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk.exceptions import AirflowFailException
-
 from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.modelarts import ModelArtsTrainingJobLink
-from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name, run_key
+from airflow_provider_modelarts.operators.base import (
+    ModelArtsResourceOperator,
+    deterministic_name,
+    failing_on_spec_error,
+    run_key,
+)
+from airflow_provider_modelarts.specs import SpecError
+from airflow_provider_modelarts.specs.training import (
+    ESTIMATOR_ARGS,
+    RUN_KEY_ANNOTATION,
+    WHAT,
+    build_training_job_body,
+    node_count_problem,
+)
+from airflow_provider_modelarts.specs.training import pick_output as pick_output  # where models.py looks for it
 
 if TYPE_CHECKING:
     from airflow.sdk import BaseOperator
     from airflow.sdk.definitions.context import Context
 
     from airflow_provider_modelarts.client.waiter import WaitOutcome
-
-RUN_KEY_ANNOTATION = "airflow/run-key"
-ESTIMATOR_ARGS = (
-    "job_name", "job_description", "code_dir", "boot_file", "framework_type", "framework_version", "user_image_url",
-    "user_command", "train_instance_type", "train_instance_count", "pool_id", "inputs", "dataset_id",
-    "dataset_version_id", "outputs", "parameters", "env_variables", "log_url", "volumes", "working_dir",
-    "local_code_dir",
-)
-
-
-def _channels(value: Any, default_name: str) -> list[dict[str, Any]]:
-    """``"obs://..."`` | ``{"name": "obs://"}`` | ``[{"name", "obs_path"}]`` -> ``[{"name", "obs_path"}]``."""
-    if value in (None, "", []):
-        return []
-    if isinstance(value, str):
-        return [{"name": default_name, "obs_path": value}]
-    if isinstance(value, Mapping):
-        if "obs_path" in value:
-            return [dict(value)]
-        return [{"name": k, "obs_path": v} for k, v in value.items()]
-    return [dict(v) for v in value]
-
-
-def _parameters(value: Any) -> list[dict[str, Any]]:
-    if not value:
-        return []
-    if isinstance(value, Mapping):
-        return [{"name": str(k), "value": v} for k, v in value.items()]
-    return [dict(v) for v in value]
-
-
-def build_training_job_body(args: Mapping[str, Any], job_spec: Mapping[str, Any] | None, *, name: str,
-                            annotations: Mapping[str, str]) -> dict[str, Any]:
-    """Validate the Estimator arguments and turn them (plus ``job_spec``) into the REST create body.
-
-    :raises SpecError: naming the field and the fix, before any remote call.
-    """
-    from airflow_provider_modelarts.schemas import SpecError, coerce_numbers, deep_merge, validate
-
-    values = coerce_numbers({k: v for k, v in args.items() if v not in (None, "", [], {})},
-                            integer_fields=("train_instance_count",))
-    values["inputs"] = _channels(values.get("inputs"), "data_url")
-    values["outputs"] = _channels(values.get("outputs"), "train_url")
-    values["parameters"] = _parameters(values.get("parameters"))
-    for key in ("inputs", "outputs", "parameters"):
-        if not values[key]:
-            del values[key]
-    validate(values, "training_job_v2", what="training job arguments")
-    spec = dict(job_spec or {})
-    for a, b in (("framework_type", "user_image_url"), ("inputs", "dataset_id")):
-        if values.get(a) and values.get(b):
-            raise SpecError(f"Invalid training job arguments:\n- {a} and {b} exclude each other: give one of them.")
-    algorithm_in_spec = bool((spec.get("algorithm") or {}).keys() & {"id", "code_dir", "subscription_id", "engine"})
-    if not (values.get("code_dir") or values.get("user_image_url") or algorithm_in_spec):
-        raise SpecError("Invalid training job arguments:\n- code_dir/boot_file (with framework_type and "
-                        "framework_version) or user_image_url/user_command is required, or job_spec.algorithm.")
-    resource_in_spec = ((spec.get("spec") or {}).get("resource") or {})
-    if not (values.get("train_instance_type") or values.get("pool_id") or resource_in_spec.get("flavor_id")
-            or resource_in_spec.get("pool_id")):
-        raise SpecError("Invalid training job arguments:\n- train_instance_type is required (a flavor id such as "
-                        "modelarts.vm.cpu.8u; the hook's list_training_flavors() lists them), or pool_id.")
-
-    algorithm: dict[str, Any] = {}
-    if values.get("code_dir"):
-        algorithm["code_dir"] = values["code_dir"]
-        boot = values["boot_file"]
-        algorithm["boot_file"] = boot if boot.startswith("obs://") else values["code_dir"] + boot.lstrip("/")
-    if values.get("framework_type"):
-        algorithm["engine"] = {"engine_name": values["framework_type"], "engine_version": values["framework_version"]}
-    if values.get("user_image_url"):
-        algorithm["engine"] = {"image_url": values["user_image_url"]}
-        algorithm["command"] = values["user_command"]
-    if values.get("parameters"):
-        algorithm["parameters"] = [{"name": p["name"], "value": str(p["value"])} for p in values["parameters"]]
-    inputs = [{"name": c["name"], "remote": {"obs": {"obs_url": c["obs_path"]}}, **(
-        {"local_dir": c["local_dir"]} if c.get("local_dir") else {})} for c in values.get("inputs", [])]
-    if values.get("dataset_id"):
-        inputs = [{"name": "data_url", "remote": {"dataset": {"id": values["dataset_id"],
-                                                              "version_id": values["dataset_version_id"]}}}]
-    if inputs:
-        algorithm["inputs"] = inputs
-    if values.get("outputs"):
-        algorithm["outputs"] = [{"name": c["name"], "remote": {"obs": {"obs_url": c["obs_path"]}}, **(
-            {"local_dir": c["local_dir"]} if c.get("local_dir") else {})} for c in values["outputs"]]
-    if values.get("env_variables"):
-        algorithm["environments"] = dict(values["env_variables"])
-    for key in ("working_dir", "local_code_dir"):
-        if values.get(key):
-            algorithm[key] = values[key]
-    resource: dict[str, Any] = {"node_count": values.get("train_instance_count", 1)}
-    if values.get("train_instance_type"):
-        resource["flavor_id"] = values["train_instance_type"]
-    if values.get("pool_id"):
-        resource["pool_id"] = values["pool_id"]
-    job_spec_part: dict[str, Any] = {"resource": resource}
-    if values.get("volumes"):
-        job_spec_part["volumes"] = values["volumes"]
-    if values.get("log_url"):
-        job_spec_part["log_export_path"] = {"obs_url": values["log_url"]}
-    metadata = {"name": values.get("job_name") or name, "annotations": dict(annotations)}
-    if values.get("job_description"):
-        metadata["description"] = values["job_description"]
-    body = {"kind": "job", "metadata": metadata, "algorithm": algorithm, "spec": job_spec_part}
-    return deep_merge(body, spec)
 
 
 class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsResourceOperator):
@@ -190,14 +98,9 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsResourceOper
         self._job_name: str | None = None
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_modelarts.schemas import SpecError
-
         args = {name: getattr(self, name) for name in ESTIMATOR_ARGS}
-        try:
-            return build_training_job_body(args, self.job_spec, name=deterministic_name(context),
-                                           annotations={RUN_KEY_ANNOTATION: run_key(context)})
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None  # retrying cannot fix a bad spec
+        return build_training_job_body(args, self.job_spec, name=deterministic_name(context),
+                                       annotations={RUN_KEY_ANNOTATION: run_key(context)})
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         from airflow_provider_modelarts.client.api import training_v2
@@ -209,20 +112,18 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsResourceOper
 
     def check_node_count(self, body: Mapping[str, Any]) -> None:
         """Refuse more nodes than the flavor allows, with one flavor read before the create (SDK reference
-        §8.1.2.2 step 11: the node count is at most the flavor's ``max_num``; §8.1.2.1 step 9: the flavor list
-        answers ``max_num``).
+        §8.1.2.1 step 9: the flavor list answers ``max_num``; :func:`~.specs.training.node_count_problem`).
 
+        :param body: the create body.
         :raises AirflowFailException: naming the argument and the limit.
         """
         resource = (body.get("spec") or {}).get("resource") or {}
-        flavor_id, count = resource.get("flavor_id"), resource.get("node_count", 1)
-        if not flavor_id or resource.get("pool_id"):
-            return  # a dedicated pool's node limits are the pool's, not a public flavor's
-        flavor = next((f for f in self.hook.list_training_flavors() if f.get("flavor_id") == flavor_id), None)
-        if flavor is not None and isinstance(flavor.get("max_num"), int) and count > flavor["max_num"]:
-            raise AirflowFailException(
-                f"Invalid training job arguments:\n- train_instance_count: {count} nodes exceed the {flavor['max_num']} "
-                f"that flavor {flavor_id} allows; use at most {flavor['max_num']} or a flavor with a larger max_num.")
+        if not resource.get("flavor_id") or resource.get("pool_id"):
+            return  # no public flavor to read
+        problem = node_count_problem(body, self.hook.list_training_flavors())
+        if problem is not None:
+            with failing_on_spec_error():
+                raise SpecError(WHAT, [problem])
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         key = run_key(context)
@@ -296,14 +197,6 @@ def training_outputs(task: BaseOperator, context: Context, training_job_id: str,
 
     fetched = summarize_training_v2(get_job(training_job_id))
     return fetched.get("phase"), fetched["output_channels"]
-
-
-def pick_output(channels: Sequence[Mapping[str, Any]], name: str | None) -> str | None:
-    """The OBS URL of the output ``name`` (any output when None), as a folder (``/`` at the end); None if none."""
-    urls = [str(c["obs_url"]) for c in channels if c.get("obs_url") and (not name or c.get("name") == name)]
-    if not urls:
-        return None
-    return urls[0] if urls[0].endswith("/") else urls[0] + "/"
 
 
 class ModelArtsTerminateTrainingJobOperator(ModelArtsResourceOperator):

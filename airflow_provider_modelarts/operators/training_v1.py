@@ -14,157 +14,45 @@ XCom keys: ``job_id``, ``version_id``, ``job_name``, ``version_name`` (training)
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow.sdk.exceptions import AirflowException, AirflowFailException
+from airflow.sdk.exceptions import AirflowException
 
 from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.training_v1 import ModelArtsTrainingJobV1Link, ModelArtsVisualizationJobLink
-from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name, run_key
+from airflow_provider_modelarts.operators.base import (
+    ModelArtsResourceOperator,
+    deterministic_name,
+    failing_on_spec_error,
+    run_key,
+)
+from airflow_provider_modelarts.specs import SpecError
+from airflow_provider_modelarts.specs.training_v1 import (
+    NAME_MAX,
+    V1_ESTIMATOR_ARGS,
+    VIS_NAME_MAX,
+    WHAT,
+    as_id,
+    config_body,
+    job_body,
+    marked_description,
+    version_body,
+    visualization_body,
+)
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
     from airflow_provider_modelarts.client.waiter import WaitOutcome
 
-#: Estimator arguments (SDK reference 9.1.1) taken by the job, version and configuration operators.
-V1_ESTIMATOR_ARGS = (
-    "code_dir", "boot_file", "model_name", "framework_type", "framework_version", "user_image_url", "user_command",
-    "hyperparameters", "output_path", "log_url", "inputs", "dataset_id", "dataset_version_id", "data_source",
-    "train_instance_type", "train_instance_count", "pool_id", "volumes",
-)
 NOT_ALLOWED = "ModelArts.0105"  # "This job can't be stop. job status: 10" and the like
-NAME_MAX = 60  # room for a "-<n>" suffix within the 64 characters of a v1 job name
-DESC_MAX = 256  # job_desc: "0 to 256 characters" (api-ref "Creating a Version of a Training Job", Table 2)
-MARKER_RE = re.compile(r"\s*\[airflow-run:[0-9a-f]{12}\]$")
-VIS_NAME_MAX = 17  # 20 characters for visualization job names
-
-
-def _spec_error(message: str) -> Exception:
-    from airflow_provider_modelarts.schemas import SpecError
-
-    return SpecError(f"Invalid training job arguments:\n- {message}")
-
-
-def _hyperparameters(value: Any) -> list[dict[str, Any]]:
-    """``{name: value}`` or ``[{"label", "value"}]`` -> ``[{"label", "value"}]``."""
-    if not value:
-        return []
-    if isinstance(value, Mapping):
-        return [{"label": str(k), "value": v} for k, v in value.items()]
-    return [dict(v) for v in value]
-
-
-def _boot_file_url(app_url: str, boot_file: str) -> str:
-    from airflow_provider_modelarts.client.api.training_v1 import obs_dir_v1
-
-    if boot_file.startswith(("obs://", "/")):
-        return obs_dir_v1(boot_file)
-    return app_url + boot_file.lstrip("/")
-
-
-def _check_sources(values: Mapping[str, Any], *, full: bool) -> None:
-    """One code source and one data source (exactly one each for a new job; at most one each otherwise)."""
-    code = [k for k in ("code_dir", "model_name", "user_image_url") if values.get(k)]
-    data = [k for k in ("inputs", "dataset_id", "data_source") if values.get(k)]
-    if len(code) > 1:
-        raise _spec_error(f"{' and '.join(code)} exclude each other: give code_dir/boot_file (with framework_type "
-                          "and framework_version), model_name (a built-in algorithm) or user_image_url/user_command.")
-    if values.get("model_name") and values.get("framework_type"):
-        raise _spec_error("model_name and framework_type exclude each other: a built-in algorithm brings its engine.")
-    if len(data) > 1:
-        raise _spec_error(f"{' and '.join(data)} exclude each other: give inputs (an OBS path), dataset_id + "
-                          "dataset_version_id, or data_source.")
-    if not full:
-        return
-    if not code:
-        raise _spec_error("code_dir/boot_file (with framework_type and framework_version), model_name or "
-                          "user_image_url/user_command is required.")
-    if values.get("code_dir") and not values.get("framework_type"):
-        raise _spec_error("framework_type and framework_version are required with code_dir (the hook's "
-                          "list_engines_v1() lists them).")
-    if not data:
-        raise _spec_error("inputs (an OBS path), dataset_id + dataset_version_id or data_source is required.")
-    if not values.get("output_path"):
-        raise _spec_error("output_path is required (an OBS folder like obs://bucket/output/).")
-    if not (values.get("train_instance_type") or values.get("pool_id")):
-        raise _spec_error("train_instance_type is required (a flavor code such as modelarts.vm.cpu.2u; the hook's "
-                          "list_resource_specs_v1() lists them), or pool_id.")
-
-
-def build_v1_config(args: Mapping[str, Any], overrides: Mapping[str, Any] | None = None, *,
-                    full: bool = True) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Validate the Estimator arguments and map them to a v1 ``config`` (REST fields).
-
-    :param args: the Estimator arguments (:data:`V1_ESTIMATOR_ARGS`; unset ones None).
-    :param overrides: REST-shaped ``config`` fields merged over the result (``spec_id``, ``engine_id`` ...).
-    :param full: a new job or configuration (every required source present); False for a new version, whose
-        missing fields come from the previous version.
-    :returns: ``(config, lookups)``; ``lookups`` holds the names still to resolve remotely (``flavor``,
-        ``engine``, ``model_name``).
-    :raises SpecError: naming the field and the fix, before any remote call.
-    """
-    from airflow_provider_modelarts.client.api.training_v1 import obs_dir_v1
-    from airflow_provider_modelarts.schemas import coerce_numbers, validate
-
-    values = coerce_numbers({k: v for k, v in args.items() if v not in (None, "", [], {})},
-                            integer_fields=("train_instance_count", "pre_version_id"))
-    if isinstance(values.get("train_instance_type"), str) and values["train_instance_type"].isdigit():
-        values["train_instance_type"] = int(values["train_instance_type"])
-    values["hyperparameters"] = _hyperparameters(values.get("hyperparameters"))
-    if not values["hyperparameters"]:
-        del values["hyperparameters"]
-    validate(values, "training_job_v1", what="training job arguments")
-    overrides = dict(overrides or {})
-    _check_sources({**values, **({"code_dir": 1} if overrides.get("app_url") else {}),
-                    **({"inputs": 1} if overrides.get("data_url") else {}),
-                    **({"train_instance_type": 1} if overrides.get("spec_id") else {})}, full=full)
-
-    config: dict[str, Any] = {}
-    lookups: dict[str, Any] = {}
-    if "train_instance_count" in values or full:
-        config["worker_server_num"] = values.get("train_instance_count", 1)
-    if values.get("code_dir"):
-        config["app_url"] = obs_dir_v1(values["code_dir"])
-        config["boot_file_url"] = _boot_file_url(config["app_url"], values["boot_file"])
-    if values.get("framework_type"):
-        lookups["engine"] = [values["framework_type"], values["framework_version"]]
-    if values.get("model_name"):
-        lookups["model_name"] = values["model_name"]
-    for key in ("user_image_url", "user_command", "pool_id", "volumes", "dataset_id", "dataset_version_id"):
-        if values.get(key):
-            config[key] = values[key]
-    flavor = values.get("train_instance_type")
-    if isinstance(flavor, int):
-        config["spec_id"] = flavor
-    elif flavor:
-        lookups["flavor"] = flavor
-    if values.get("hyperparameters"):
-        config["parameter"] = [{"label": p["label"], "value": str(p["value"])} for p in values["hyperparameters"]]
-    if values.get("inputs"):
-        config["data_url"] = obs_dir_v1(values["inputs"])
-    if values.get("data_source"):
-        config["data_source"] = [{**s, **({"data_url": obs_dir_v1(s["data_url"])} if s.get("data_url") else {})}
-                                 for s in values["data_source"]]
-    for arg, key in (("output_path", "train_url"), ("log_url", "log_url")):
-        if values.get(arg):
-            config[key] = obs_dir_v1(values[arg])
-    config.update(copy.deepcopy(overrides))
-    return config, lookups
 
 
 def run_marker(context: Context) -> str:
     """``[airflow-run:<run key>]``: what a version create's ``job_desc`` ends with (one task instance, every try)."""
     return f"[airflow-run:{run_key(context)}]"
-
-
-def marked_description(description: str, marker: str) -> str:
-    """``description`` (an older run's marker removed, cut to fit) followed by ``marker``, within 256 characters."""
-    text = MARKER_RE.sub("", description)[: DESC_MAX - len(marker) - 1].rstrip()
-    return f"{text} {marker}" if text else marker
 
 
 def _name_pattern(base: str) -> re.Pattern[str]:
@@ -183,35 +71,43 @@ def _next_free_name(base: str, jobs: list[dict[str, Any]]) -> str:
     return next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
 
 
-def _as_id(value: Any) -> Any:
-    """A numeric id rendered from a template (``"12"``) as an int; anything else unchanged."""
-    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
-
-
 def resolve_v1_config(hook: Any, config: Mapping[str, Any], lookups: Mapping[str, Any]) -> dict[str, Any]:
     """Resolve flavor, engine and built-in algorithm names to ids (one cached listing call each).
 
-    :raises AirflowFailException: for a name the service does not know (listing the known ones).
+    :param hook: the ``ModelArtsHook``.
+    :param config: the ``config`` built from the arguments.
+    :param lookups: the names to resolve (``flavor``, ``engine``, ``model_name``).
+    :raises SpecError: for every name the service does not know (listing the known ones).
     """
     from airflow_provider_modelarts.hooks.methods.training_v1 import V1LookupError
 
-    out = dict(config)
-    try:
-        if lookups.get("flavor"):
-            out["spec_id"] = hook.resolve_spec_id_v1(lookups["flavor"])
-        if lookups.get("engine"):
-            out["engine_id"] = hook.resolve_engine_id_v1(*lookups["engine"])
-        if lookups.get("model_name"):
-            out["model_id"] = hook.resolve_model_id_v1(lookups["model_name"])
-    except V1LookupError as exc:
-        raise AirflowFailException(f"Invalid training job arguments:\n- {exc}") from None
+    resolvers: dict[str, tuple[str, Callable[[Any], Any]]] = {
+        "flavor": ("spec_id", hook.resolve_spec_id_v1),
+        "engine": ("engine_id", lambda engine: hook.resolve_engine_id_v1(*engine)),
+        "model_name": ("model_id", hook.resolve_model_id_v1),
+    }
+    out, found = dict(config), []
+    for lookup, (key, resolve) in resolvers.items():
+        if lookups.get(lookup):
+            try:
+                out[key] = resolve(lookups[lookup])
+            except V1LookupError as exc:
+                found.append(str(exc))
+    if found:
+        raise SpecError(WHAT, found)
     return out
 
 
 def resolved_request(hook: Any, body: Mapping[str, Any]) -> dict[str, Any]:
-    """The create request of a prepared body: names resolved to ids, the ``lookups`` bookkeeping left out."""
+    """The create request of a prepared body: names resolved to ids, the ``lookups`` bookkeeping left out.
+
+    :param hook: the ``ModelArtsHook``.
+    :param body: what ``prepare`` built.
+    :raises AirflowFailException: for a name the service does not know.
+    """
     request = {k: v for k, v in body.items() if k != "lookups"}
-    request["config"] = resolve_v1_config(hook, body["config"], body["lookups"])
+    with failing_on_spec_error():
+        request["config"] = resolve_v1_config(hook, body["config"], body["lookups"])
     return request
 
 
@@ -355,20 +251,9 @@ class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator
         self._base_name: str | None = None
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_modelarts.schemas import SpecError, validate
-
-        try:
-            validate({k: v for k, v in (("job_name", self.job_name), ("job_description", self.job_description))
-                      if v}, "training_job_v1", what="training job arguments")
-            config, lookups = build_v1_config({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config)
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None  # retrying cannot fix a bad spec
         self._base_name = None if self.job_name else deterministic_name(context, max_len=NAME_MAX)
-        body: dict[str, Any] = {"job_name": self.job_name or self._base_name, "config": config,
-                                "lookups": lookups}
-        if self.job_description:
-            body["job_desc"] = self.job_description
-        return body
+        return job_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
+                        job_name=self.job_name or str(self._base_name), job_description=self.job_description)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         request = resolved_request(self.hook, body)
@@ -435,30 +320,14 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         self._posted = False
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_modelarts.schemas import SpecError, validate
-
-        if self.volumes:
-            raise AirflowFailException("Invalid training job version arguments:\n- volumes cannot be set on a new "
-                                       "version: the versions create table (api-ref 'Creating a Version of a "
-                                       "Training Job', Table 3) has no volumes; set them on the job.")
         self._marker = run_marker(context)
-        try:
-            pre = _as_id(self.pre_version_id)
-            validate({"pre_version_id": pre, **({"job_description": self.job_description}
-                                                if self.job_description else {})},
-                     "training_job_v1", what="training job version arguments")
-            if self.job_description and len(self.job_description) > DESC_MAX - len(self._marker) - 1:
-                raise _spec_error(f"job_description: at most {DESC_MAX - len(self._marker) - 1} characters on a new "
-                                  f"version (the {DESC_MAX} of job_desc less the run marker {self._marker}).")
-            config, lookups = build_v1_config({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
-                                              full=False)
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None
-        return {"config": config, "lookups": lookups, "pre_version_id": pre}
+        return version_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
+                            pre_version_id=self.pre_version_id, job_description=self.job_description,
+                            marker=self._marker)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         """POST the full configuration (built once: one GET of the previous version, then the changes merged)."""
-        job_id = _as_id(self.job_id)
+        job_id = as_id(self.job_id)
         if self._request is None:
             self._request = self._full_request(job_id, body)
         store = context.get("task_state_store")
@@ -472,7 +341,8 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         from airflow_provider_modelarts.client.api.training_v1 import inherited_version_config
 
         previous = self.hook.get_training_job_version_v1(job_id, body["pre_version_id"])
-        changes = resolve_v1_config(self.hook, body["config"], body["lookups"])
+        with failing_on_spec_error():
+            changes = resolve_v1_config(self.hook, body["config"], body["lookups"])
         description = self.job_description or str(previous.get("job_desc") or "")
         return {"job_desc": marked_description(description, self._marker),
                 "config": inherited_version_config(previous, changes, body["pre_version_id"])}
@@ -484,7 +354,7 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         this run's marker (an earlier try made it). After an ambiguous create: the same, leaving out what an
         earlier try made (so a lost reply finds this try's version, and a create that never arrived finds none).
         """
-        job_id = _as_id(self.job_id)
+        job_id = as_id(self.job_id)
         answer = self.hook.get_training_job_v1_versions(job_id)
         if not str(answer.get("job_desc") or "").endswith(self._marker):
             return None
@@ -561,7 +431,7 @@ class ModelArtsStopTrainingJobVersionV1Operator(_ActOnOperator):
         self.version_id = version_id
 
     def target_ids(self) -> dict[str, Any]:
-        return {"job_id": _as_id(self.job_id), "version_id": _as_id(self.version_id)}
+        return {"job_id": as_id(self.job_id), "version_id": as_id(self.version_id)}
 
     def act(self, ids: Mapping[str, Any]) -> None:
         self.hook.stop_training_job_version_v1(ids["job_id"], ids["version_id"])
@@ -590,7 +460,7 @@ class ModelArtsDeleteTrainingJobV1Operator(ModelArtsResourceOperator):
     def execute(self, context: Context) -> None:
         self.check_id_args()
 
-        job_id, version_id = _as_id(self.job_id), _as_id(self.version_id)
+        job_id, version_id = as_id(self.job_id), as_id(self.version_id)
         what = f"Training job {job_id}" + (f" version {version_id}" if version_id else "")
         if version_id:
             self.delete_remote(what, lambda: self.hook.delete_training_job_version_v1(job_id, version_id),
@@ -631,21 +501,11 @@ class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsResourceOperator):
 
     def execute(self, context: Context) -> Any:
         from airflow_provider_modelarts.client.errors import ModelArtsAmbiguousError, ModelArtsConflictError
-        from airflow_provider_modelarts.schemas import SpecError, validate
 
-        unsupported = [a for a in ("pool_id", "volumes") if getattr(self, a)]
-        if unsupported:  # the configuration tables (create and update, Table 2) have neither
-            raise AirflowFailException(
-                f"Invalid training job configuration arguments:\n- {' and '.join(unsupported)} cannot be saved in a "
-                "configuration (api-ref 'Creating a Training Job Configuration', Table 2); give them to the job.")
-        try:
-            validate({"config_name": self.config_name, **({"config_description": self.config_description}
-                                                          if self.config_description else {})},
-                     "training_job_v1", what="training job configuration arguments")
-            config, lookups = build_v1_config({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config)
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None
-        config = resolve_v1_config(self.hook, config, lookups)
+        with failing_on_spec_error():
+            config, lookups = config_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
+                                          config_name=self.config_name, config_description=self.config_description)
+            config = resolve_v1_config(self.hook, config, lookups)
         try:
             self.hook.create_training_job_config_v1(self.config_name, config, self.config_description)
             self.log.info("Created training job configuration %s", self.config_name)
@@ -752,25 +612,10 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, _VisualizationOp
         self._base_name: str | None = None
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_modelarts.client.api.training_v1 import obs_dir_v1
-        from airflow_provider_modelarts.schemas import SpecError, validate
-
         self._base_name = None if self.job_name else deterministic_name(context, max_len=VIS_NAME_MAX)
-        args = {"job_name": self.job_name or self._base_name, "job_desc": self.job_description,
-                "train_url": self.train_url, "job_type": self.job_type, "flavor": self.flavor,
-                "auto_stop_hours": self.auto_stop_hours}
-        args = {k: v for k, v in args.items() if v not in (None, "")}
-        try:
-            validate(args, "training_job_v1_visualization", what="visualization job arguments")
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None
-        body = {k: v for k, v in args.items() if k not in ("flavor", "auto_stop_hours")}
-        body["train_url"] = obs_dir_v1(body["train_url"])
-        if self.flavor:
-            body["flavor"] = {"code": self.flavor}
-        if self.auto_stop_hours:
-            body["schedule"] = {"type": "stop", "time_unit": "HOURS", "duration": int(self.auto_stop_hours)}
-        return body
+        return visualization_body(train_url=self.train_url, job_name=self.job_name or str(self._base_name),
+                                  job_description=self.job_description, job_type=self.job_type, flavor=self.flavor,
+                                  auto_stop_hours=self.auto_stop_hours)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         return self.create_unique(body, lambda b: {"job_id": self.hook.create_visualization_job(b)["job_id"]},
@@ -795,7 +640,7 @@ class _VisualizationActOn(_ActOnOperator, _VisualizationOperator):
         self.job_id = job_id
 
     def target_ids(self) -> dict[str, Any]:
-        return {"job_id": _as_id(self.job_id)}
+        return {"job_id": as_id(self.job_id)}
 
 
 class ModelArtsStopVisualizationJobOperator(_VisualizationActOn):
@@ -835,5 +680,5 @@ class ModelArtsDeleteVisualizationJobOperator(ModelArtsResourceOperator):
     def execute(self, context: Context) -> None:
         self.check_id_args()
         self.delete_remote(f"Visualization job {self.job_id}",
-                           lambda: self.hook.delete_visualization_job(_as_id(self.job_id)),
+                           lambda: self.hook.delete_visualization_job(as_id(self.job_id)),
                            ignore_missing=self.ignore_missing)
