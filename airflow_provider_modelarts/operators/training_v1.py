@@ -8,8 +8,9 @@ v1 job names are unique per project. A job is named ``<task_id>-<run key>`` (sta
 finds what an earlier try created with one ``search_content`` list call and reattaches when it is still running
 or succeeded; when it failed, the new job is named ``<task_id>-<run key>-<n>``.
 
-XCom keys: ``job_id``, ``version_id``, ``job_name``, ``version_name`` (training); ``job_id``, ``job_name``,
-``service_url`` (visualization). The return value is a compact summary with the status code and its meaning.
+XCom keys: :data:`JOB_ID`, :data:`VERSION_ID`, :data:`JOB_NAME`, :data:`VERSION_NAME` (training); :data:`JOB_ID`,
+:data:`JOB_NAME`, :data:`SERVICE_URL` (visualization). The return value is a compact summary with the status code
+and its meaning.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from airflow.sdk.exceptions import AirflowException
 from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.training_v1 import ModelArtsTrainingJobV1Link, ModelArtsVisualizationJobLink
 from airflow_provider_modelarts.operators.base import (
+    ModelArtsActionOperator,
+    ModelArtsBaseOperator,
+    ModelArtsDeleteOperator,
     ModelArtsResourceOperator,
     deterministic_name,
-    failing_on_spec_error,
     run_key,
 )
 from airflow_provider_modelarts.specs import SpecError
@@ -47,6 +50,11 @@ if TYPE_CHECKING:
 
     from airflow_provider_modelarts.client.waiter import WaitOutcome
 
+JOB_ID = "job_id"
+VERSION_ID = "version_id"
+JOB_NAME = "job_name"
+VERSION_NAME = "version_name"
+SERVICE_URL = "service_url"
 NOT_ALLOWED = "ModelArts.0105"  # "This job can't be stop. job status: 10" and the like
 
 
@@ -103,11 +111,10 @@ def resolved_request(hook: Any, body: Mapping[str, Any]) -> dict[str, Any]:
 
     :param hook: the ``ModelArtsHook``.
     :param body: what ``prepare`` built.
-    :raises AirflowFailException: for a name the service does not know.
+    :raises SpecError: for a name the service does not know.
     """
     request = {k: v for k, v in body.items() if k != "lookups"}
-    with failing_on_spec_error():
-        request["config"] = resolve_v1_config(hook, body["config"], body["lookups"])
+    request["config"] = resolve_v1_config(hook, body["config"], body["lookups"])
     return request
 
 
@@ -159,16 +166,17 @@ class _TrainingV1Operator(OpenLineageMixin, ModelArtsResourceOperator):
 
     resource_kind = "training_v1"
     lineage_inputs, lineage_outputs = ("inputs", "data_source", "code_dir"), ("output_path",)  # OpenLineage
-    operator_extra_links = (ModelArtsTrainingJobV1Link(),)
+    console_link = ModelArtsTrainingJobV1Link
+    xcom_keys = (JOB_ID, VERSION_ID, JOB_NAME, VERSION_NAME)
 
     def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        super().push_ids(context, ids)
-        version = self.hook.get_training_job_version_v1(ids["job_id"], ids["version_id"])
+        version = self.hook.get_training_job_version_v1(ids[JOB_ID], ids[VERSION_ID])
         self._job_name = str(version.get("job_name") or "")
-        context["ti"].xcom_push(key="job_name", value=version.get("job_name"))
-        context["ti"].xcom_push(key="version_name", value=version.get("version_name"))
-        ModelArtsTrainingJobV1Link.persist(context, region=self.hook.settings.region, job_id=ids["job_id"],
-                                           version_id=ids["version_id"])
+        super().push_ids(context, {**ids, JOB_NAME: version.get("job_name"),
+                                   VERSION_NAME: version.get("version_name")})
+
+    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
+        return {JOB_ID: ids[JOB_ID], VERSION_ID: ids[VERSION_ID]}
 
     def wait(self, context: Context, ids: Mapping[str, Any]) -> Any:
         """Wait with the log of the first worker streamed (its name from one ``log/file-names`` call)."""
@@ -208,19 +216,33 @@ class _TrainingV1Operator(OpenLineageMixin, ModelArtsResourceOperator):
 class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator):
     """Create a legacy (v1) training job with its first version and wait for it (``POST /v1/{p}/training-jobs``).
 
-    Estimator arguments (SDK reference 9.1.1), all templated. Code: ``code_dir`` (OBS folder, ``obs://b/d/`` or
-    ``/b/d/``) + ``boot_file`` with ``framework_type`` + ``framework_version`` (resolved to ``engine_id``), or
-    ``model_name`` (a built-in algorithm, resolved to ``model_id``), or ``user_image_url`` + ``user_command``.
-    Data: ``inputs`` (OBS path), ``dataset_id`` + ``dataset_version_id``, or ``data_source``
-    (``[{"type": "obs", "data_url"}]`` / ``[{"type": "dataset", "dataset_id", "dataset_version"}]``).
-    ``output_path`` (required), ``log_url``, ``hyperparameters`` (``{name: value}`` or ``[{"label", "value"}]``),
-    ``train_instance_type`` (flavor code, resolved to ``spec_id``; or a spec id), ``train_instance_count``,
-    ``pool_id``, ``volumes``, ``job_description``, ``job_name`` (default ``<task_id>-<run key>``).
-    ``job_config``: REST ``config`` fields merged over what the arguments produce.
-
-    Waiting options come from :class:`~.base.ModelArtsResourceOperator`; ``max_wait`` and killing the task
+    Estimator arguments (SDK reference 9.1.1), all templated; OBS paths as ``obs://b/d/`` or ``/b/d/``. The
+    waiting arguments are those of :class:`~.base.ModelArtsResourceOperator`; ``max_wait`` and killing the task
     stop the version. Succeeds on status 10; any failure code (3, 5, 6, 11, 12, 13, 14, 16, 17, 21, 22) fails the
     task with the code's name and meaning and the last log lines.
+
+    :param job_name: the job's name (default ``<task_id>-<run key>``, stable across tries).
+    :param job_description: its description.
+    :param job_config: REST ``config`` fields merged over what the arguments produce.
+    :param code_dir: the OBS folder of the code (with ``boot_file``, ``framework_type``, ``framework_version``).
+    :param boot_file: the start script (in ``code_dir``, or an OBS path).
+    :param model_name: a built-in algorithm (resolved to ``model_id``) instead of ``code_dir``.
+    :param framework_type: the engine name (resolved with ``framework_version`` to ``engine_id``).
+    :param framework_version: the engine version.
+    :param user_image_url: a custom image (with ``user_command``) instead of ``code_dir``.
+    :param user_command: the custom image's start command.
+    :param hyperparameters: ``{name: value}`` or ``[{"label", "value"}]``.
+    :param output_path: the OBS folder of the training output (required).
+    :param log_url: an OBS folder for the job's log.
+    :param inputs: the data as an OBS path (or ``dataset_id`` or ``data_source``).
+    :param dataset_id: a dataset as input (with ``dataset_version_id``).
+    :param dataset_version_id: the dataset's version.
+    :param data_source: ``[{"type": "obs", "data_url"}]`` or ``[{"type": "dataset", "dataset_id",
+        "dataset_version"}]``.
+    :param train_instance_type: a flavor code (resolved to ``spec_id``) or a spec id.
+    :param train_instance_count: the number of workers.
+    :param pool_id: a dedicated resource pool (instead of ``train_instance_type``).
+    :param volumes: volumes to mount (REST shape).
     """
 
     template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_name", "job_description", "job_config",
@@ -341,8 +363,7 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         from airflow_provider_modelarts.client.api.training_v1 import inherited_version_config
 
         previous = self.hook.get_training_job_version_v1(job_id, body["pre_version_id"])
-        with failing_on_spec_error():
-            changes = resolve_v1_config(self.hook, body["config"], body["lookups"])
+        changes = resolve_v1_config(self.hook, body["config"], body["lookups"])
         description = self.job_description or str(previous.get("job_desc") or "")
         return {"job_desc": marked_description(description, self._marker),
                 "config": inherited_version_config(previous, changes, body["pre_version_id"])}
@@ -369,116 +390,67 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         return found
 
 
-class _ActOnOperator(ModelArtsResourceOperator):
-    """Send one action (stop, restart) to an existing resource, then (by default) wait for it to take effect.
-
-    An action the service refuses in the current state (``ModelArts.0105``, e.g. stopping a finished job) is not
-    an error: the current status is logged and returned.
-    """
-
-    id_args = ('job_id',)
-
-    def target_ids(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def act(self, ids: Mapping[str, Any]) -> None:
-        raise NotImplementedError
-
-    def execute(self, context: Context) -> Any:
-        self.check_id_args()
-        from airflow_provider_modelarts.client.errors import ModelArtsApiError
-        from airflow_provider_modelarts.client.resources import spec_for
-        from airflow_provider_modelarts.client.states import table
-
-        ids = self.target_ids()
-        try:
-            self.act(ids)
-        except ModelArtsApiError as exc:
-            if exc.error_code != NOT_ALLOWED:
-                raise
-            status = table(self.resource_kind).status_of(self.hook.call(spec_for(self.resource_kind).get(ids)))
-            describe = table(self.resource_kind).describe(status)
-            self.log.info("%s %s: %s; its status is %s", self.resource_kind, ids, exc, describe)
-            return {**ids, "status": status, "status_text": describe}
-        self.remote_ids = dict(ids)
-        if not self.wait_for_completion:
-            return ids
-        return self.wait(context, ids)
-
-    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
-        return {**outcome.ids, **outcome.summary, "status": outcome.status}
-
-
-class ModelArtsStopTrainingJobVersionV1Operator(_ActOnOperator):
+class ModelArtsStopTrainingJobVersionV1Operator(ModelArtsActionOperator):
     """Stop a v1 training job version and (by default) wait until it is stopped (12 KILLED or 13 CANCELED).
 
     A version that already ended is left as it is (logged; its status is returned).
 
-    :param job_id: the job (templated)
+    :param job_id: the job (templated).
     :param version_id: the version (templated).
     """
 
     resource_kind = "training_v1"
-    expect_stop = True
+    id_args = (JOB_ID, VERSION_ID)
+    refused_codes = (NOT_ALLOWED,)
     template_fields: Sequence[str] = ("job_id", "version_id", "modelarts_conn_id")
 
-    id_args = ('job_id', 'version_id')
-
     def __init__(self, *, job_id: int | str, version_id: int | str, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.job_id = job_id
         self.version_id = version_id
 
     def target_ids(self) -> dict[str, Any]:
-        return {"job_id": as_id(self.job_id), "version_id": as_id(self.version_id)}
+        return {JOB_ID: as_id(self.job_id), VERSION_ID: as_id(self.version_id)}
 
     def act(self, ids: Mapping[str, Any]) -> None:
-        self.hook.stop_training_job_version_v1(ids["job_id"], ids["version_id"])
+        self.hook.stop_training_job_version_v1(ids[JOB_ID], ids[VERSION_ID])
 
 
-class ModelArtsDeleteTrainingJobV1Operator(ModelArtsResourceOperator):
+class ModelArtsDeleteTrainingJobV1Operator(ModelArtsDeleteOperator):
     """Delete a v1 training job with all its versions, or one version (``version_id``).
 
-    :param job_id: the job (templated)
+    :param job_id: the job (templated).
     :param version_id: delete only this version (templated).
-    :param ignore_missing: a job or version that does not exist is not an error.
+    :param ignore_missing: a job or version that does not exist is not an error (default).
     """
 
-    resource_kind = "training_v1"
+    id_args = (JOB_ID,)
     template_fields: Sequence[str] = ("job_id", "version_id", "modelarts_conn_id")
 
-    id_args = ('job_id',)
-
-    def __init__(self, *, job_id: int | str, version_id: int | str | None = None, ignore_missing: bool = True,
-                 **kwargs: Any) -> None:
+    def __init__(self, *, job_id: int | str, version_id: int | str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job_id = job_id
         self.version_id = version_id
-        self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> None:
-        self.check_id_args()
+    def describe(self) -> str:
+        return f"Training job {as_id(self.job_id)}" + (f" version {as_id(self.version_id)}" if self.version_id else "")
 
-        job_id, version_id = as_id(self.job_id), as_id(self.version_id)
-        what = f"Training job {job_id}" + (f" version {version_id}" if version_id else "")
-        if version_id:
-            self.delete_remote(what, lambda: self.hook.delete_training_job_version_v1(job_id, version_id),
-                               ignore_missing=self.ignore_missing)
-        else:
-            self.delete_remote(what, lambda: self.hook.delete_training_job_v1(job_id),
-                               ignore_missing=self.ignore_missing)
+    def delete(self) -> Any:
+        if self.version_id:
+            return self.hook.delete_training_job_version_v1(as_id(self.job_id), as_id(self.version_id))
+        return self.hook.delete_training_job_v1(as_id(self.job_id))
 
 
 # ---- training job configurations ----------------------------------------------------------------------------------
-class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsResourceOperator):
+class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsBaseOperator):
     """Save a reusable v1 training job configuration (``POST /v1/{p}/training-job-configs``); returns its details.
 
     Takes the Estimator arguments of :class:`ModelArtsCreateTrainingJobV1Operator` (code, data, flavor, engine
     ... all templated) plus ``job_config`` (REST fields merged over).
 
-    :param config_name: the name (templated)
-    :param config_description: its description.
+    :param config_name: the name (templated).
+    :param config_description: its description (templated).
+    :param job_config: REST ``config`` fields merged over what the Estimator arguments produce (templated).
     :param if_exists: ``update`` (default: replace the fields given) or ``fail``.
     """
 
@@ -499,13 +471,12 @@ class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsResourceOperator):
         for name, value in estimator.items():
             setattr(self, name, value)
 
-    def execute(self, context: Context) -> Any:
+    def run(self, context: Context) -> Any:
         from airflow_provider_modelarts.client.errors import ModelArtsAmbiguousError, ModelArtsConflictError
 
-        with failing_on_spec_error():
-            config, lookups = config_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
-                                          config_name=self.config_name, config_description=self.config_description)
-            config = resolve_v1_config(self.hook, config, lookups)
+        config, lookups = config_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
+                                      config_name=self.config_name, config_description=self.config_description)
+        config = resolve_v1_config(self.hook, config, lookups)
         try:
             self.hook.create_training_job_config_v1(self.config_name, config, self.config_description)
             self.log.info("Created training job configuration %s", self.config_name)
@@ -537,55 +508,40 @@ class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsResourceOperator):
             self.log.info("Training job configuration %s exists (the lost create arrived)", self.config_name)
 
 
-class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsResourceOperator):
+class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsDeleteOperator):
     """Delete a v1 training job configuration.
 
-    :param config_name: the configuration (templated)
-    :param ignore_missing: a missing one is not an error.
+    :param config_name: the configuration (templated).
+    :param ignore_missing: a missing one is not an error (default).
     """
 
+    id_args = ("config_name",)
     template_fields: Sequence[str] = ("config_name", "modelarts_conn_id")
 
-    id_args = ('config_name',)
-
-    def __init__(self, *, config_name: str, ignore_missing: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, config_name: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.config_name = config_name
-        self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> None:
-        self.check_id_args()
-        from airflow_provider_modelarts.client.errors import ModelArtsApiError
+    def describe(self) -> str:
+        return f"Training job configuration {self.config_name}"
+
+    def delete(self) -> Any:
+        """Delete; an error for a name the configuration list does not hold (one list call) means it is missing."""
+        from airflow_provider_modelarts.client.errors import ModelArtsApiError, ModelArtsNotFoundError
 
         try:
-            self.hook.delete_training_job_config_v1(self.config_name)
-        except ModelArtsApiError:
+            return self.hook.delete_training_job_config_v1(self.config_name)
+        except ModelArtsApiError as exc:
             names = {c.get("config_name") for c in self.hook.list_training_job_configs_v1(
                 search_content=self.config_name)}
-            if self.config_name in names or not self.ignore_missing:
+            if self.config_name in names or isinstance(exc, ModelArtsNotFoundError):
                 raise
-            self.log.info("Training job configuration %s does not exist; nothing to delete", self.config_name)
-            return
-        self.log.info("Deleted training job configuration %s", self.config_name)
+            raise ModelArtsNotFoundError(exc.status, exc.error_code, exc.error_msg, exc.request_id,
+                                         exc.error_solution, exc.operation) from exc
 
 
 # ---- visualization jobs ------------------------------------------------------------------------------------------
-class _VisualizationOperator(ModelArtsResourceOperator):
-    resource_kind = "visualization_job"
-    operator_extra_links = (ModelArtsVisualizationJobLink(),)
-
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        super().push_ids(context, ids)
-        job = self.hook.get_visualization_job(ids["job_id"])
-        context["ti"].xcom_push(key="job_name", value=job.get("job_name"))
-        context["ti"].xcom_push(key="service_url", value=job.get("service_url"))
-        ModelArtsVisualizationJobLink.persist(context, service_url=job.get("service_url") or "")
-
-    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
-        return {**outcome.summary, "status": outcome.status}
-
-
-class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, _VisualizationOperator):
+class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, ModelArtsResourceOperator):
     """Create a visualization job (TensorBoard/MindInsight over a training output) and wait until it is up (8).
 
     :param train_url: the OBS folder with the event files (templated; ``obs://b/d/`` or ``/b/d/``).
@@ -596,13 +552,15 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, _VisualizationOp
     :param auto_stop_hours: stop it after 1-24 hours (0 or None: never).
     """
 
+    resource_kind = "visualization_job"
+    console_link = ModelArtsVisualizationJobLink
+    xcom_keys = (JOB_ID, JOB_NAME, SERVICE_URL)
     template_fields: Sequence[str] = ("train_url", "job_name", "job_description", "modelarts_conn_id")
 
     def __init__(self, *, train_url: str, job_name: str | None = None, job_description: str | None = None,
                  job_type: str = "tensorboard", flavor: str | None = None, auto_stop_hours: int | None = None,
                  **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
-        super().__init__(**kwargs)
+        super().__init__(stream_logs=False, **kwargs)  # a visualization job has no log to stream
         self.train_url = train_url
         self.job_name = job_name
         self.job_description = job_description
@@ -618,8 +576,18 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, _VisualizationOp
                                   auto_stop_hours=self.auto_stop_hours)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        return self.create_unique(body, lambda b: {"job_id": self.hook.create_visualization_job(b)["job_id"]},
+        return self.create_unique(body, lambda b: {JOB_ID: self.hook.create_visualization_job(b)["job_id"]},
                                   self._base_name)
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        job = self.hook.get_visualization_job(ids[JOB_ID])
+        super().push_ids(context, {**ids, JOB_NAME: job.get("job_name"), SERVICE_URL: job.get("service_url")})
+
+    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
+        return {SERVICE_URL: ids.get(SERVICE_URL) or ""}
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        return {**outcome.summary, "status": outcome.status}
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         return self.find_own(self._base_name)
@@ -628,57 +596,65 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, _VisualizationOp
         return self.hook.find_visualization_jobs_by_name(base)
 
     def ids_of_entry(self, entry: Mapping[str, Any]) -> dict[str, Any]:
-        return {"job_id": entry["job_id"]}
+        return {JOB_ID: entry["job_id"]}
 
 
-class _VisualizationActOn(_ActOnOperator, _VisualizationOperator):
+class _VisualizationAction(ModelArtsActionOperator):
+    """An action on a visualization job (refused with ``ModelArts.0105`` in a state it does not apply to)."""
+
+    resource_kind = "visualization_job"
+    id_args = (JOB_ID,)
+    refused_codes = (NOT_ALLOWED,)
     template_fields: Sequence[str] = ("job_id", "modelarts_conn_id")
 
     def __init__(self, *, job_id: int | str, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.job_id = job_id
 
     def target_ids(self) -> dict[str, Any]:
-        return {"job_id": as_id(self.job_id)}
+        return {JOB_ID: as_id(self.job_id)}
 
 
-class ModelArtsStopVisualizationJobOperator(_VisualizationActOn):
-    """Stop a visualization job and (by default) wait until it is stopped (12). :param job_id: the job."""
+class ModelArtsStopVisualizationJobOperator(_VisualizationAction):
+    """Stop a visualization job and (by default) wait until it is stopped (12).
 
-    expect_stop = True
-
-    def act(self, ids: Mapping[str, Any]) -> None:
-        self.hook.stop_visualization_job(ids["job_id"])
-
-
-class ModelArtsRestartVisualizationJobOperator(_VisualizationActOn):
-    """Restart a finished visualization job and (by default) wait until it is up again (8).
-
-    :param job_id: the job. A job that is not finished (still up) is left as it is.
+    :param job_id: the job (templated).
     """
 
     def act(self, ids: Mapping[str, Any]) -> None:
-        self.hook.restart_visualization_job(ids["job_id"])
+        self.hook.stop_visualization_job(ids[JOB_ID])
 
 
-class ModelArtsDeleteVisualizationJobOperator(ModelArtsResourceOperator):
+class ModelArtsRestartVisualizationJobOperator(_VisualizationAction):
+    """Restart a finished visualization job and (by default) wait until it is up again (8).
+
+    A job that is not finished (still up) is left as it is.
+
+    :param job_id: the job (templated).
+    """
+
+    expect_stop = False
+
+    def act(self, ids: Mapping[str, Any]) -> None:
+        self.hook.restart_visualization_job(ids[JOB_ID])
+
+
+class ModelArtsDeleteVisualizationJobOperator(ModelArtsDeleteOperator):
     """Delete a visualization job.
 
-    :param job_id: the job
-    :param ignore_missing: a missing job is not an error."""
+    :param job_id: the job (templated).
+    :param ignore_missing: a missing job is not an error (default).
+    """
 
+    id_args = (JOB_ID,)
     template_fields: Sequence[str] = ("job_id", "modelarts_conn_id")
 
-    id_args = ('job_id',)
-
-    def __init__(self, *, job_id: int | str, ignore_missing: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, job_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job_id = job_id
-        self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> None:
-        self.check_id_args()
-        self.delete_remote(f"Visualization job {self.job_id}",
-                           lambda: self.hook.delete_visualization_job(as_id(self.job_id)),
-                           ignore_missing=self.ignore_missing)
+    def describe(self) -> str:
+        return f"Visualization job {self.job_id}"
+
+    def delete(self) -> Any:
+        return self.hook.delete_visualization_job(as_id(self.job_id))

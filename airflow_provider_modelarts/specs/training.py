@@ -34,12 +34,17 @@ def _channels(value: Any, default_name: str) -> list[dict[str, Any]]:
     return [dict(v) for v in value]
 
 
-def _parameters(value: Any) -> list[dict[str, Any]]:
-    """``{name: value}`` or ``[{"name", "value"}]`` -> ``[{"name", "value"}]``."""
+def named_values(value: Any, name_key: str = "name") -> list[dict[str, Any]]:
+    """``{name: value}`` or ``[{name_key, "value"}]`` -> ``[{name_key, "value"}]`` (v2 parameters, v1
+    hyperparameters).
+
+    :param value: the argument as given.
+    :param name_key: the list entries' name field (``name`` in v2, ``label`` in v1).
+    """
     if not value:
         return []
     if isinstance(value, Mapping):
-        return [{"name": str(k), "value": v} for k, v in value.items()]
+        return [{name_key: str(k), "value": v} for k, v in value.items()]
     return [dict(v) for v in value]
 
 
@@ -58,7 +63,7 @@ def normalised_arguments(args: Mapping[str, Any]) -> dict[str, Any]:
                             integer_fields=("train_instance_count",))
     values["inputs"] = _channels(values.get("inputs"), "data_url")
     values["outputs"] = _channels(values.get("outputs"), "train_url")
-    values["parameters"] = _parameters(values.get("parameters"))
+    values["parameters"] = named_values(values.get("parameters"))
     for key in ("inputs", "outputs", "parameters"):
         if not values[key]:
             del values[key]

@@ -12,6 +12,7 @@ from typing import Any
 
 from airflow_provider_modelarts.client.obs_paths import to_slash_path
 from airflow_provider_modelarts.schemas import SpecError, coerce_numbers, problems
+from airflow_provider_modelarts.specs.training import named_values
 
 #: Estimator arguments (SDK reference 9.1.1) taken by the job, version and configuration operators.
 V1_ESTIMATOR_ARGS = (
@@ -35,15 +36,6 @@ def as_id(value: Any) -> Any:
     :param value: the rendered id argument.
     """
     return int(value) if isinstance(value, str) and value.strip().isdigit() else value
-
-
-def _hyperparameters(value: Any) -> list[dict[str, Any]]:
-    """``{name: value}`` or ``[{"label", "value"}]`` -> ``[{"label", "value"}]``."""
-    if not value:
-        return []
-    if isinstance(value, Mapping):
-        return [{"label": str(k), "value": v} for k, v in value.items()]
-    return [dict(v) for v in value]
 
 
 def source_problems(values: Mapping[str, Any], *, full: bool) -> list[str]:
@@ -86,7 +78,7 @@ def _normalised(args: Mapping[str, Any]) -> dict[str, Any]:
                             integer_fields=("train_instance_count", "pre_version_id"))
     if isinstance(values.get("train_instance_type"), str) and values["train_instance_type"].isdigit():
         values["train_instance_type"] = int(values["train_instance_type"])
-    values["hyperparameters"] = _hyperparameters(values.get("hyperparameters"))
+    values["hyperparameters"] = named_values(values.get("hyperparameters"), "label")
     if not values["hyperparameters"]:
         del values["hyperparameters"]
     return values

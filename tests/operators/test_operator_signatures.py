@@ -182,14 +182,8 @@ _WAITING = ["action_if_exists", "stream_logs", "wait_for_completion", "poll_inte
 #: matches fails as much as a new ignored argument does. Empty when the move is done.
 LEDGER: dict[str, list[str]] = {
     **{name: _WAITING for name in (
-        "ModelArtsCreateTrainingJobConfigV1Operator", "ModelArtsDeleteDatasetOperator",
-        "ModelArtsDeleteDatasetVersionOperator", "ModelArtsDeleteModelOperator", "ModelArtsDeleteSamplesOperator",
-        "ModelArtsDeleteServiceOperator", "ModelArtsDeleteTrainingJobConfigV1Operator",
-        "ModelArtsDeleteTrainingJobOperator", "ModelArtsDeleteTrainingJobV1Operator",
-        "ModelArtsDeleteVisualizationJobOperator", "ModelArtsUpdateDatasetOperator")},
-    **{name: ["action_if_exists"] for name in (
-        "ModelArtsRestartVisualizationJobOperator", "ModelArtsStopTrainingJobVersionV1Operator",
-        "ModelArtsStopVisualizationJobOperator", "ModelArtsTerminateTrainingJobOperator")},
+        "ModelArtsDeleteDatasetOperator", "ModelArtsDeleteDatasetVersionOperator", "ModelArtsDeleteModelOperator",
+        "ModelArtsDeleteSamplesOperator", "ModelArtsDeleteServiceOperator", "ModelArtsUpdateDatasetOperator")},
 }
 
 
