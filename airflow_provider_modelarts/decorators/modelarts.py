@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk.bases.decorator import DecoratedOperator, task_decorator_factory
-from airflow.sdk.exceptions import AirflowException, AirflowFailException
+from airflow.sdk.exceptions import AirflowException
 
 from airflow_provider_modelarts.client.obs_paths import join, parse_obs_url
 from airflow_provider_modelarts.decorators.modelarts_boot import OUTPUT_ARG as RESULT_CHANNEL
 from airflow_provider_modelarts.decorators.modelarts_boot import RESULT_FILE, TRACEBACK_BEGIN, TRACEBACK_END
 from airflow_provider_modelarts.operators.base import deterministic_name
 from airflow_provider_modelarts.operators.training import ModelArtsCreateTrainingJobOperator
+from airflow_provider_modelarts.specs import SpecError
 
 if TYPE_CHECKING:
     from airflow.sdk.bases.decorator import TaskDecorator
@@ -136,18 +137,25 @@ class _ModelArtsDecoratedOperator(DecoratedOperator, ModelArtsCreateTrainingJobO
 
     # ---- where things are staged -----------------------------------------------------------------------------
     def stage_url(self, context: Context) -> str:
-        """``<obs_dir>/<task_id>-<run key>/``: this task instance's folder (the same for every try)."""
-        try:
-            return join(check_obs_dir(self.obs_dir), deterministic_name(context) + "/")
-        except ValueError as exc:
-            raise AirflowFailException(str(exc)) from None
+        """``<obs_dir>/<task_id>-<run key>/``: this task instance's folder (the same for every try).
+
+        :param context: the task's context (its run key).
+        :raises ValueError: when ``obs_dir`` is not an OBS folder (:meth:`prepare` has checked it).
+        """
+        return join(check_obs_dir(self.obs_dir), deterministic_name(context) + "/")
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        stage = self.stage_url(context)
+        problems = []
+        try:
+            stage = self.stage_url(context)
+        except ValueError as exc:
+            problems.append(str(exc))
         try:
             self._call_json = call_payload(self.python_callable.__name__, self.op_args, self.op_kwargs)
         except TypeError as exc:
-            raise AirflowFailException(str(exc)) from None
+            problems.append(str(exc))
+        if problems:
+            raise SpecError("@task.modelarts arguments", problems)
         self.code_dir = join(stage, "code/")
         self.boot_file = BOOT_FILE
         output = {"name": RESULT_CHANNEL, "obs_path": join(stage, "output/")}

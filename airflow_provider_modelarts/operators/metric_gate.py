@@ -18,6 +18,8 @@ from airflow.providers.standard.operators.branch import BaseBranchOperator
 from airflow.sdk.exceptions import AirflowFailException
 
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
+from airflow_provider_modelarts.operators.base import failing_on_spec_error
+from airflow_provider_modelarts.specs import SpecError
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
@@ -114,21 +116,24 @@ class ModelArtsMetricGateOperator(BaseBranchOperator):
 
     # ---- checks (no remote call) -------------------------------------------------------------------------------
     def check_arguments(self) -> float:
-        """The threshold as a number; ``AirflowFailException`` naming the argument and the fix otherwise."""
+        """The threshold as a number.
+
+        :raises SpecError: listing every problem (argument and fix).
+        """
         problems = []
         if self.comparison not in COMPARISONS:
-            problems.append(f"- comparison: {self.comparison!r} (fix: one of {', '.join(COMPARISONS)})")
+            problems.append(f"comparison: {self.comparison!r} (fix: one of {', '.join(COMPARISONS)})")
         threshold = reduce_value(self.threshold, "last") if not isinstance(self.threshold, list) else None
         if threshold is None:
-            problems.append(f"- threshold: {self.threshold!r} is not a number (fix: e.g. 0.9)")
+            problems.append(f"threshold: {self.threshold!r} is not a number (fix: e.g. 0.9)")
         if not self.metric:
-            problems.append("- metric: empty (fix: the metric name, e.g. accuracy or eval.r2)")
+            problems.append("metric: empty (fix: the metric name, e.g. accuracy or eval.r2)")
         sources = [s for s in ("metrics", "metrics_path", "training_job_id") if getattr(self, s) not in (None, "")]
         if len(sources) != 1:
-            problems.append(f"- metrics source: give exactly one of metrics, metrics_path, training_job_id "
+            problems.append(f"metrics source: give exactly one of metrics, metrics_path, training_job_id "
                             f"(got {', '.join(sources) or 'none'})")
         if problems:
-            raise AirflowFailException("Invalid metric gate arguments:\n" + "\n".join(problems))
+            raise SpecError("metric gate arguments", problems)
         assert threshold is not None
         return threshold
 
@@ -147,7 +152,8 @@ class ModelArtsMetricGateOperator(BaseBranchOperator):
     def _job_output(self, context: Context) -> str:
         """The job's output folder, from the upstream training task's XCom or one GET (:func:`.training_outputs`)."""
         from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
-        from airflow_provider_modelarts.operators.training import pick_output, training_outputs
+        from airflow_provider_modelarts.operators.training import training_outputs
+        from airflow_provider_modelarts.specs.training import pick_output
 
         hook = ModelArtsHook(self.modelarts_conn_id)
         _, channels = training_outputs(self, context, str(self.training_job_id), hook.get_training_job)
@@ -180,7 +186,8 @@ class ModelArtsMetricGateOperator(BaseBranchOperator):
 
     # ---- deciding ----------------------------------------------------------------------------------------------
     def choose_branch(self, context: Context) -> str | Iterable[str] | None:
-        threshold = self.check_arguments()
+        with failing_on_spec_error():
+            threshold = self.check_arguments()
         metrics = self.read_metrics(context)
         value = reduce_value(lookup(metrics, str(self.metric)), self.aggregate)
         ti = context["ti"]

@@ -8,163 +8,59 @@ v1 job names are unique per project. A job is named ``<task_id>-<run key>`` (sta
 finds what an earlier try created with one ``search_content`` list call and reattaches when it is still running
 or succeeded; when it failed, the new job is named ``<task_id>-<run key>-<n>``.
 
-XCom keys: ``job_id``, ``version_id``, ``job_name``, ``version_name`` (training); ``job_id``, ``job_name``,
-``service_url`` (visualization). The return value is a compact summary with the status code and its meaning.
+XCom keys: :data:`JOB_ID`, :data:`VERSION_ID`, :data:`JOB_NAME`, :data:`VERSION_NAME` (training); :data:`JOB_ID`,
+:data:`JOB_NAME`, :data:`SERVICE_URL` (visualization). The return value is a compact summary with the status code
+and its meaning.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow.sdk.exceptions import AirflowException, AirflowFailException
+from airflow.sdk.exceptions import AirflowException
 
 from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.training_v1 import ModelArtsTrainingJobV1Link, ModelArtsVisualizationJobLink
-from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator, deterministic_name, run_key
+from airflow_provider_modelarts.operators.base import (
+    ModelArtsActionOperator,
+    ModelArtsBaseOperator,
+    ModelArtsDeleteOperator,
+    ModelArtsResourceOperator,
+    deterministic_name,
+    run_key,
+)
+from airflow_provider_modelarts.specs import SpecError
+from airflow_provider_modelarts.specs.training_v1 import (
+    NAME_MAX,
+    V1_ESTIMATOR_ARGS,
+    VIS_NAME_MAX,
+    WHAT,
+    as_id,
+    config_body,
+    job_body,
+    marked_description,
+    version_body,
+    visualization_body,
+)
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
     from airflow_provider_modelarts.client.waiter import WaitOutcome
 
-#: Estimator arguments (SDK reference 9.1.1) taken by the job, version and configuration operators.
-V1_ESTIMATOR_ARGS = (
-    "code_dir", "boot_file", "model_name", "framework_type", "framework_version", "user_image_url", "user_command",
-    "hyperparameters", "output_path", "log_url", "inputs", "dataset_id", "dataset_version_id", "data_source",
-    "train_instance_type", "train_instance_count", "pool_id", "volumes",
-)
+JOB_ID = "job_id"
+VERSION_ID = "version_id"
+JOB_NAME = "job_name"
+VERSION_NAME = "version_name"
+SERVICE_URL = "service_url"
 NOT_ALLOWED = "ModelArts.0105"  # "This job can't be stop. job status: 10" and the like
-NAME_MAX = 60  # room for a "-<n>" suffix within the 64 characters of a v1 job name
-DESC_MAX = 256  # job_desc: "0 to 256 characters" (api-ref "Creating a Version of a Training Job", Table 2)
-MARKER_RE = re.compile(r"\s*\[airflow-run:[0-9a-f]{12}\]$")
-VIS_NAME_MAX = 17  # 20 characters for visualization job names
-
-
-def _spec_error(message: str) -> Exception:
-    from airflow_provider_modelarts.schemas import SpecError
-
-    return SpecError(f"Invalid training job arguments:\n- {message}")
-
-
-def _hyperparameters(value: Any) -> list[dict[str, Any]]:
-    """``{name: value}`` or ``[{"label", "value"}]`` -> ``[{"label", "value"}]``."""
-    if not value:
-        return []
-    if isinstance(value, Mapping):
-        return [{"label": str(k), "value": v} for k, v in value.items()]
-    return [dict(v) for v in value]
-
-
-def _boot_file_url(app_url: str, boot_file: str) -> str:
-    from airflow_provider_modelarts.client.api.training_v1 import obs_dir_v1
-
-    if boot_file.startswith(("obs://", "/")):
-        return obs_dir_v1(boot_file)
-    return app_url + boot_file.lstrip("/")
-
-
-def _check_sources(values: Mapping[str, Any], *, full: bool) -> None:
-    """One code source and one data source (exactly one each for a new job; at most one each otherwise)."""
-    code = [k for k in ("code_dir", "model_name", "user_image_url") if values.get(k)]
-    data = [k for k in ("inputs", "dataset_id", "data_source") if values.get(k)]
-    if len(code) > 1:
-        raise _spec_error(f"{' and '.join(code)} exclude each other: give code_dir/boot_file (with framework_type "
-                          "and framework_version), model_name (a built-in algorithm) or user_image_url/user_command.")
-    if values.get("model_name") and values.get("framework_type"):
-        raise _spec_error("model_name and framework_type exclude each other: a built-in algorithm brings its engine.")
-    if len(data) > 1:
-        raise _spec_error(f"{' and '.join(data)} exclude each other: give inputs (an OBS path), dataset_id + "
-                          "dataset_version_id, or data_source.")
-    if not full:
-        return
-    if not code:
-        raise _spec_error("code_dir/boot_file (with framework_type and framework_version), model_name or "
-                          "user_image_url/user_command is required.")
-    if values.get("code_dir") and not values.get("framework_type"):
-        raise _spec_error("framework_type and framework_version are required with code_dir (the hook's "
-                          "list_engines_v1() lists them).")
-    if not data:
-        raise _spec_error("inputs (an OBS path), dataset_id + dataset_version_id or data_source is required.")
-    if not values.get("output_path"):
-        raise _spec_error("output_path is required (an OBS folder like obs://bucket/output/).")
-    if not (values.get("train_instance_type") or values.get("pool_id")):
-        raise _spec_error("train_instance_type is required (a flavor code such as modelarts.vm.cpu.2u; the hook's "
-                          "list_resource_specs_v1() lists them), or pool_id.")
-
-
-def build_v1_config(args: Mapping[str, Any], overrides: Mapping[str, Any] | None = None, *,
-                    full: bool = True) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Validate the Estimator arguments and map them to a v1 ``config`` (REST fields).
-
-    :param args: the Estimator arguments (:data:`V1_ESTIMATOR_ARGS`; unset ones None).
-    :param overrides: REST-shaped ``config`` fields merged over the result (``spec_id``, ``engine_id`` ...).
-    :param full: a new job or configuration (every required source present); False for a new version, whose
-        missing fields come from the previous version.
-    :returns: ``(config, lookups)``; ``lookups`` holds the names still to resolve remotely (``flavor``,
-        ``engine``, ``model_name``).
-    :raises SpecError: naming the field and the fix, before any remote call.
-    """
-    from airflow_provider_modelarts.client.api.training_v1 import obs_dir_v1
-    from airflow_provider_modelarts.schemas import coerce_numbers, validate
-
-    values = coerce_numbers({k: v for k, v in args.items() if v not in (None, "", [], {})},
-                            integer_fields=("train_instance_count", "pre_version_id"))
-    if isinstance(values.get("train_instance_type"), str) and values["train_instance_type"].isdigit():
-        values["train_instance_type"] = int(values["train_instance_type"])
-    values["hyperparameters"] = _hyperparameters(values.get("hyperparameters"))
-    if not values["hyperparameters"]:
-        del values["hyperparameters"]
-    validate(values, "training_job_v1", what="training job arguments")
-    overrides = dict(overrides or {})
-    _check_sources({**values, **({"code_dir": 1} if overrides.get("app_url") else {}),
-                    **({"inputs": 1} if overrides.get("data_url") else {}),
-                    **({"train_instance_type": 1} if overrides.get("spec_id") else {})}, full=full)
-
-    config: dict[str, Any] = {}
-    lookups: dict[str, Any] = {}
-    if "train_instance_count" in values or full:
-        config["worker_server_num"] = values.get("train_instance_count", 1)
-    if values.get("code_dir"):
-        config["app_url"] = obs_dir_v1(values["code_dir"])
-        config["boot_file_url"] = _boot_file_url(config["app_url"], values["boot_file"])
-    if values.get("framework_type"):
-        lookups["engine"] = [values["framework_type"], values["framework_version"]]
-    if values.get("model_name"):
-        lookups["model_name"] = values["model_name"]
-    for key in ("user_image_url", "user_command", "pool_id", "volumes", "dataset_id", "dataset_version_id"):
-        if values.get(key):
-            config[key] = values[key]
-    flavor = values.get("train_instance_type")
-    if isinstance(flavor, int):
-        config["spec_id"] = flavor
-    elif flavor:
-        lookups["flavor"] = flavor
-    if values.get("hyperparameters"):
-        config["parameter"] = [{"label": p["label"], "value": str(p["value"])} for p in values["hyperparameters"]]
-    if values.get("inputs"):
-        config["data_url"] = obs_dir_v1(values["inputs"])
-    if values.get("data_source"):
-        config["data_source"] = [{**s, **({"data_url": obs_dir_v1(s["data_url"])} if s.get("data_url") else {})}
-                                 for s in values["data_source"]]
-    for arg, key in (("output_path", "train_url"), ("log_url", "log_url")):
-        if values.get(arg):
-            config[key] = obs_dir_v1(values[arg])
-    config.update(copy.deepcopy(overrides))
-    return config, lookups
 
 
 def run_marker(context: Context) -> str:
     """``[airflow-run:<run key>]``: what a version create's ``job_desc`` ends with (one task instance, every try)."""
     return f"[airflow-run:{run_key(context)}]"
-
-
-def marked_description(description: str, marker: str) -> str:
-    """``description`` (an older run's marker removed, cut to fit) followed by ``marker``, within 256 characters."""
-    text = MARKER_RE.sub("", description)[: DESC_MAX - len(marker) - 1].rstrip()
-    return f"{text} {marker}" if text else marker
 
 
 def _name_pattern(base: str) -> re.Pattern[str]:
@@ -183,33 +79,40 @@ def _next_free_name(base: str, jobs: list[dict[str, Any]]) -> str:
     return next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
 
 
-def _as_id(value: Any) -> Any:
-    """A numeric id rendered from a template (``"12"``) as an int; anything else unchanged."""
-    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
-
-
 def resolve_v1_config(hook: Any, config: Mapping[str, Any], lookups: Mapping[str, Any]) -> dict[str, Any]:
     """Resolve flavor, engine and built-in algorithm names to ids (one cached listing call each).
 
-    :raises AirflowFailException: for a name the service does not know (listing the known ones).
+    :param hook: the ``ModelArtsHook``.
+    :param config: the ``config`` built from the arguments.
+    :param lookups: the names to resolve (``flavor``, ``engine``, ``model_name``).
+    :raises SpecError: for every name the service does not know (listing the known ones).
     """
     from airflow_provider_modelarts.hooks.methods.training_v1 import V1LookupError
 
-    out = dict(config)
-    try:
-        if lookups.get("flavor"):
-            out["spec_id"] = hook.resolve_spec_id_v1(lookups["flavor"])
-        if lookups.get("engine"):
-            out["engine_id"] = hook.resolve_engine_id_v1(*lookups["engine"])
-        if lookups.get("model_name"):
-            out["model_id"] = hook.resolve_model_id_v1(lookups["model_name"])
-    except V1LookupError as exc:
-        raise AirflowFailException(f"Invalid training job arguments:\n- {exc}") from None
+    resolvers: dict[str, tuple[str, Callable[[Any], Any]]] = {
+        "flavor": ("spec_id", hook.resolve_spec_id_v1),
+        "engine": ("engine_id", lambda engine: hook.resolve_engine_id_v1(*engine)),
+        "model_name": ("model_id", hook.resolve_model_id_v1),
+    }
+    out, found = dict(config), []
+    for lookup, (key, resolve) in resolvers.items():
+        if lookups.get(lookup):
+            try:
+                out[key] = resolve(lookups[lookup])
+            except V1LookupError as exc:
+                found.append(str(exc))
+    if found:
+        raise SpecError(WHAT, found)
     return out
 
 
 def resolved_request(hook: Any, body: Mapping[str, Any]) -> dict[str, Any]:
-    """The create request of a prepared body: names resolved to ids, the ``lookups`` bookkeeping left out."""
+    """The create request of a prepared body: names resolved to ids, the ``lookups`` bookkeeping left out.
+
+    :param hook: the ``ModelArtsHook``.
+    :param body: what ``prepare`` built.
+    :raises SpecError: for a name the service does not know.
+    """
     request = {k: v for k, v in body.items() if k != "lookups"}
     request["config"] = resolve_v1_config(hook, body["config"], body["lookups"])
     return request
@@ -263,16 +166,17 @@ class _TrainingV1Operator(OpenLineageMixin, ModelArtsResourceOperator):
 
     resource_kind = "training_v1"
     lineage_inputs, lineage_outputs = ("inputs", "data_source", "code_dir"), ("output_path",)  # OpenLineage
-    operator_extra_links = (ModelArtsTrainingJobV1Link(),)
+    console_link = ModelArtsTrainingJobV1Link
+    xcom_keys = (JOB_ID, VERSION_ID, JOB_NAME, VERSION_NAME)
 
     def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        super().push_ids(context, ids)
-        version = self.hook.get_training_job_version_v1(ids["job_id"], ids["version_id"])
+        version = self.hook.get_training_job_version_v1(ids[JOB_ID], ids[VERSION_ID])
         self._job_name = str(version.get("job_name") or "")
-        context["ti"].xcom_push(key="job_name", value=version.get("job_name"))
-        context["ti"].xcom_push(key="version_name", value=version.get("version_name"))
-        ModelArtsTrainingJobV1Link.persist(context, region=self.hook.settings.region, job_id=ids["job_id"],
-                                           version_id=ids["version_id"])
+        super().push_ids(context, {**ids, JOB_NAME: version.get("job_name"),
+                                   VERSION_NAME: version.get("version_name")})
+
+    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
+        return {JOB_ID: ids[JOB_ID], VERSION_ID: ids[VERSION_ID]}
 
     def wait(self, context: Context, ids: Mapping[str, Any]) -> Any:
         """Wait with the log of the first worker streamed (its name from one ``log/file-names`` call)."""
@@ -312,19 +216,33 @@ class _TrainingV1Operator(OpenLineageMixin, ModelArtsResourceOperator):
 class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator):
     """Create a legacy (v1) training job with its first version and wait for it (``POST /v1/{p}/training-jobs``).
 
-    Estimator arguments (SDK reference 9.1.1), all templated. Code: ``code_dir`` (OBS folder, ``obs://b/d/`` or
-    ``/b/d/``) + ``boot_file`` with ``framework_type`` + ``framework_version`` (resolved to ``engine_id``), or
-    ``model_name`` (a built-in algorithm, resolved to ``model_id``), or ``user_image_url`` + ``user_command``.
-    Data: ``inputs`` (OBS path), ``dataset_id`` + ``dataset_version_id``, or ``data_source``
-    (``[{"type": "obs", "data_url"}]`` / ``[{"type": "dataset", "dataset_id", "dataset_version"}]``).
-    ``output_path`` (required), ``log_url``, ``hyperparameters`` (``{name: value}`` or ``[{"label", "value"}]``),
-    ``train_instance_type`` (flavor code, resolved to ``spec_id``; or a spec id), ``train_instance_count``,
-    ``pool_id``, ``volumes``, ``job_description``, ``job_name`` (default ``<task_id>-<run key>``).
-    ``job_config``: REST ``config`` fields merged over what the arguments produce.
-
-    Waiting options come from :class:`~.base.ModelArtsResourceOperator`; ``max_wait`` and killing the task
+    Estimator arguments (SDK reference 9.1.1), all templated; OBS paths as ``obs://b/d/`` or ``/b/d/``. The
+    waiting arguments are those of :class:`~.base.ModelArtsResourceOperator`; ``max_wait`` and killing the task
     stop the version. Succeeds on status 10; any failure code (3, 5, 6, 11, 12, 13, 14, 16, 17, 21, 22) fails the
     task with the code's name and meaning and the last log lines.
+
+    :param job_name: the job's name (default ``<task_id>-<run key>``, stable across tries).
+    :param job_description: its description.
+    :param job_config: REST ``config`` fields merged over what the arguments produce.
+    :param code_dir: the OBS folder of the code (with ``boot_file``, ``framework_type``, ``framework_version``).
+    :param boot_file: the start script (in ``code_dir``, or an OBS path).
+    :param model_name: a built-in algorithm (resolved to ``model_id``) instead of ``code_dir``.
+    :param framework_type: the engine name (resolved with ``framework_version`` to ``engine_id``).
+    :param framework_version: the engine version.
+    :param user_image_url: a custom image (with ``user_command``) instead of ``code_dir``.
+    :param user_command: the custom image's start command.
+    :param hyperparameters: ``{name: value}`` or ``[{"label", "value"}]``.
+    :param output_path: the OBS folder of the training output (required).
+    :param log_url: an OBS folder for the job's log.
+    :param inputs: the data as an OBS path (or ``dataset_id`` or ``data_source``).
+    :param dataset_id: a dataset as input (with ``dataset_version_id``).
+    :param dataset_version_id: the dataset's version.
+    :param data_source: ``[{"type": "obs", "data_url"}]`` or ``[{"type": "dataset", "dataset_id",
+        "dataset_version"}]``.
+    :param train_instance_type: a flavor code (resolved to ``spec_id``) or a spec id.
+    :param train_instance_count: the number of workers.
+    :param pool_id: a dedicated resource pool (instead of ``train_instance_type``).
+    :param volumes: volumes to mount (REST shape).
     """
 
     template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_name", "job_description", "job_config",
@@ -355,20 +273,9 @@ class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator
         self._base_name: str | None = None
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_modelarts.schemas import SpecError, validate
-
-        try:
-            validate({k: v for k, v in (("job_name", self.job_name), ("job_description", self.job_description))
-                      if v}, "training_job_v1", what="training job arguments")
-            config, lookups = build_v1_config({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config)
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None  # retrying cannot fix a bad spec
         self._base_name = None if self.job_name else deterministic_name(context, max_len=NAME_MAX)
-        body: dict[str, Any] = {"job_name": self.job_name or self._base_name, "config": config,
-                                "lookups": lookups}
-        if self.job_description:
-            body["job_desc"] = self.job_description
-        return body
+        return job_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
+                        job_name=self.job_name or str(self._base_name), job_description=self.job_description)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         request = resolved_request(self.hook, body)
@@ -435,30 +342,14 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         self._posted = False
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_modelarts.schemas import SpecError, validate
-
-        if self.volumes:
-            raise AirflowFailException("Invalid training job version arguments:\n- volumes cannot be set on a new "
-                                       "version: the versions create table (api-ref 'Creating a Version of a "
-                                       "Training Job', Table 3) has no volumes; set them on the job.")
         self._marker = run_marker(context)
-        try:
-            pre = _as_id(self.pre_version_id)
-            validate({"pre_version_id": pre, **({"job_description": self.job_description}
-                                                if self.job_description else {})},
-                     "training_job_v1", what="training job version arguments")
-            if self.job_description and len(self.job_description) > DESC_MAX - len(self._marker) - 1:
-                raise _spec_error(f"job_description: at most {DESC_MAX - len(self._marker) - 1} characters on a new "
-                                  f"version (the {DESC_MAX} of job_desc less the run marker {self._marker}).")
-            config, lookups = build_v1_config({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
-                                              full=False)
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None
-        return {"config": config, "lookups": lookups, "pre_version_id": pre}
+        return version_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
+                            pre_version_id=self.pre_version_id, job_description=self.job_description,
+                            marker=self._marker)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         """POST the full configuration (built once: one GET of the previous version, then the changes merged)."""
-        job_id = _as_id(self.job_id)
+        job_id = as_id(self.job_id)
         if self._request is None:
             self._request = self._full_request(job_id, body)
         store = context.get("task_state_store")
@@ -484,7 +375,7 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         this run's marker (an earlier try made it). After an ambiguous create: the same, leaving out what an
         earlier try made (so a lost reply finds this try's version, and a create that never arrived finds none).
         """
-        job_id = _as_id(self.job_id)
+        job_id = as_id(self.job_id)
         answer = self.hook.get_training_job_v1_versions(job_id)
         if not str(answer.get("job_desc") or "").endswith(self._marker):
             return None
@@ -499,116 +390,67 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         return found
 
 
-class _ActOnOperator(ModelArtsResourceOperator):
-    """Send one action (stop, restart) to an existing resource, then (by default) wait for it to take effect.
-
-    An action the service refuses in the current state (``ModelArts.0105``, e.g. stopping a finished job) is not
-    an error: the current status is logged and returned.
-    """
-
-    id_args = ('job_id',)
-
-    def target_ids(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def act(self, ids: Mapping[str, Any]) -> None:
-        raise NotImplementedError
-
-    def execute(self, context: Context) -> Any:
-        self.check_id_args()
-        from airflow_provider_modelarts.client.errors import ModelArtsApiError
-        from airflow_provider_modelarts.client.resources import spec_for
-        from airflow_provider_modelarts.client.states import table
-
-        ids = self.target_ids()
-        try:
-            self.act(ids)
-        except ModelArtsApiError as exc:
-            if exc.error_code != NOT_ALLOWED:
-                raise
-            status = table(self.resource_kind).status_of(self.hook.call(spec_for(self.resource_kind).get(ids)))
-            describe = table(self.resource_kind).describe(status)
-            self.log.info("%s %s: %s; its status is %s", self.resource_kind, ids, exc, describe)
-            return {**ids, "status": status, "status_text": describe}
-        self.remote_ids = dict(ids)
-        if not self.wait_for_completion:
-            return ids
-        return self.wait(context, ids)
-
-    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
-        return {**outcome.ids, **outcome.summary, "status": outcome.status}
-
-
-class ModelArtsStopTrainingJobVersionV1Operator(_ActOnOperator):
+class ModelArtsStopTrainingJobVersionV1Operator(ModelArtsActionOperator):
     """Stop a v1 training job version and (by default) wait until it is stopped (12 KILLED or 13 CANCELED).
 
     A version that already ended is left as it is (logged; its status is returned).
 
-    :param job_id: the job (templated)
+    :param job_id: the job (templated).
     :param version_id: the version (templated).
     """
 
     resource_kind = "training_v1"
-    expect_stop = True
+    id_args = (JOB_ID, VERSION_ID)
+    refused_codes = (NOT_ALLOWED,)
     template_fields: Sequence[str] = ("job_id", "version_id", "modelarts_conn_id")
 
-    id_args = ('job_id', 'version_id')
-
     def __init__(self, *, job_id: int | str, version_id: int | str, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.job_id = job_id
         self.version_id = version_id
 
     def target_ids(self) -> dict[str, Any]:
-        return {"job_id": _as_id(self.job_id), "version_id": _as_id(self.version_id)}
+        return {JOB_ID: as_id(self.job_id), VERSION_ID: as_id(self.version_id)}
 
     def act(self, ids: Mapping[str, Any]) -> None:
-        self.hook.stop_training_job_version_v1(ids["job_id"], ids["version_id"])
+        self.hook.stop_training_job_version_v1(ids[JOB_ID], ids[VERSION_ID])
 
 
-class ModelArtsDeleteTrainingJobV1Operator(ModelArtsResourceOperator):
+class ModelArtsDeleteTrainingJobV1Operator(ModelArtsDeleteOperator):
     """Delete a v1 training job with all its versions, or one version (``version_id``).
 
-    :param job_id: the job (templated)
+    :param job_id: the job (templated).
     :param version_id: delete only this version (templated).
-    :param ignore_missing: a job or version that does not exist is not an error.
+    :param ignore_missing: a job or version that does not exist is not an error (default).
     """
 
-    resource_kind = "training_v1"
+    id_args = (JOB_ID,)
     template_fields: Sequence[str] = ("job_id", "version_id", "modelarts_conn_id")
 
-    id_args = ('job_id',)
-
-    def __init__(self, *, job_id: int | str, version_id: int | str | None = None, ignore_missing: bool = True,
-                 **kwargs: Any) -> None:
+    def __init__(self, *, job_id: int | str, version_id: int | str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job_id = job_id
         self.version_id = version_id
-        self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> None:
-        self.check_id_args()
+    def describe(self) -> str:
+        return f"Training job {as_id(self.job_id)}" + (f" version {as_id(self.version_id)}" if self.version_id else "")
 
-        job_id, version_id = _as_id(self.job_id), _as_id(self.version_id)
-        what = f"Training job {job_id}" + (f" version {version_id}" if version_id else "")
-        if version_id:
-            self.delete_remote(what, lambda: self.hook.delete_training_job_version_v1(job_id, version_id),
-                               ignore_missing=self.ignore_missing)
-        else:
-            self.delete_remote(what, lambda: self.hook.delete_training_job_v1(job_id),
-                               ignore_missing=self.ignore_missing)
+    def delete(self) -> Any:
+        if self.version_id:
+            return self.hook.delete_training_job_version_v1(as_id(self.job_id), as_id(self.version_id))
+        return self.hook.delete_training_job_v1(as_id(self.job_id))
 
 
 # ---- training job configurations ----------------------------------------------------------------------------------
-class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsResourceOperator):
+class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsBaseOperator):
     """Save a reusable v1 training job configuration (``POST /v1/{p}/training-job-configs``); returns its details.
 
     Takes the Estimator arguments of :class:`ModelArtsCreateTrainingJobV1Operator` (code, data, flavor, engine
     ... all templated) plus ``job_config`` (REST fields merged over).
 
-    :param config_name: the name (templated)
-    :param config_description: its description.
+    :param config_name: the name (templated).
+    :param config_description: its description (templated).
+    :param job_config: REST ``config`` fields merged over what the Estimator arguments produce (templated).
     :param if_exists: ``update`` (default: replace the fields given) or ``fail``.
     """
 
@@ -629,22 +471,11 @@ class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsResourceOperator):
         for name, value in estimator.items():
             setattr(self, name, value)
 
-    def execute(self, context: Context) -> Any:
+    def run(self, context: Context) -> Any:
         from airflow_provider_modelarts.client.errors import ModelArtsAmbiguousError, ModelArtsConflictError
-        from airflow_provider_modelarts.schemas import SpecError, validate
 
-        unsupported = [a for a in ("pool_id", "volumes") if getattr(self, a)]
-        if unsupported:  # the configuration tables (create and update, Table 2) have neither
-            raise AirflowFailException(
-                f"Invalid training job configuration arguments:\n- {' and '.join(unsupported)} cannot be saved in a "
-                "configuration (api-ref 'Creating a Training Job Configuration', Table 2); give them to the job.")
-        try:
-            validate({"config_name": self.config_name, **({"config_description": self.config_description}
-                                                          if self.config_description else {})},
-                     "training_job_v1", what="training job configuration arguments")
-            config, lookups = build_v1_config({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config)
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None
+        config, lookups = config_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
+                                      config_name=self.config_name, config_description=self.config_description)
         config = resolve_v1_config(self.hook, config, lookups)
         try:
             self.hook.create_training_job_config_v1(self.config_name, config, self.config_description)
@@ -677,55 +508,40 @@ class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsResourceOperator):
             self.log.info("Training job configuration %s exists (the lost create arrived)", self.config_name)
 
 
-class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsResourceOperator):
+class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsDeleteOperator):
     """Delete a v1 training job configuration.
 
-    :param config_name: the configuration (templated)
-    :param ignore_missing: a missing one is not an error.
+    :param config_name: the configuration (templated).
+    :param ignore_missing: a missing one is not an error (default).
     """
 
+    id_args = ("config_name",)
     template_fields: Sequence[str] = ("config_name", "modelarts_conn_id")
 
-    id_args = ('config_name',)
-
-    def __init__(self, *, config_name: str, ignore_missing: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, config_name: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.config_name = config_name
-        self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> None:
-        self.check_id_args()
-        from airflow_provider_modelarts.client.errors import ModelArtsApiError
+    def describe(self) -> str:
+        return f"Training job configuration {self.config_name}"
+
+    def delete(self) -> Any:
+        """Delete; an error for a name the configuration list does not hold (one list call) means it is missing."""
+        from airflow_provider_modelarts.client.errors import ModelArtsApiError, ModelArtsNotFoundError
 
         try:
-            self.hook.delete_training_job_config_v1(self.config_name)
-        except ModelArtsApiError:
+            return self.hook.delete_training_job_config_v1(self.config_name)
+        except ModelArtsApiError as exc:
             names = {c.get("config_name") for c in self.hook.list_training_job_configs_v1(
                 search_content=self.config_name)}
-            if self.config_name in names or not self.ignore_missing:
+            if self.config_name in names or isinstance(exc, ModelArtsNotFoundError):
                 raise
-            self.log.info("Training job configuration %s does not exist; nothing to delete", self.config_name)
-            return
-        self.log.info("Deleted training job configuration %s", self.config_name)
+            raise ModelArtsNotFoundError(exc.status, exc.error_code, exc.error_msg, exc.request_id,
+                                         exc.error_solution, exc.operation) from exc
 
 
 # ---- visualization jobs ------------------------------------------------------------------------------------------
-class _VisualizationOperator(ModelArtsResourceOperator):
-    resource_kind = "visualization_job"
-    operator_extra_links = (ModelArtsVisualizationJobLink(),)
-
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        super().push_ids(context, ids)
-        job = self.hook.get_visualization_job(ids["job_id"])
-        context["ti"].xcom_push(key="job_name", value=job.get("job_name"))
-        context["ti"].xcom_push(key="service_url", value=job.get("service_url"))
-        ModelArtsVisualizationJobLink.persist(context, service_url=job.get("service_url") or "")
-
-    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
-        return {**outcome.summary, "status": outcome.status}
-
-
-class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, _VisualizationOperator):
+class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, ModelArtsResourceOperator):
     """Create a visualization job (TensorBoard/MindInsight over a training output) and wait until it is up (8).
 
     :param train_url: the OBS folder with the event files (templated; ``obs://b/d/`` or ``/b/d/``).
@@ -736,13 +552,15 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, _VisualizationOp
     :param auto_stop_hours: stop it after 1-24 hours (0 or None: never).
     """
 
+    resource_kind = "visualization_job"
+    console_link = ModelArtsVisualizationJobLink
+    xcom_keys = (JOB_ID, JOB_NAME, SERVICE_URL)
     template_fields: Sequence[str] = ("train_url", "job_name", "job_description", "modelarts_conn_id")
 
     def __init__(self, *, train_url: str, job_name: str | None = None, job_description: str | None = None,
                  job_type: str = "tensorboard", flavor: str | None = None, auto_stop_hours: int | None = None,
                  **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
-        super().__init__(**kwargs)
+        super().__init__(stream_logs=False, **kwargs)  # a visualization job has no log to stream
         self.train_url = train_url
         self.job_name = job_name
         self.job_description = job_description
@@ -752,29 +570,24 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, _VisualizationOp
         self._base_name: str | None = None
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        from airflow_provider_modelarts.client.api.training_v1 import obs_dir_v1
-        from airflow_provider_modelarts.schemas import SpecError, validate
-
         self._base_name = None if self.job_name else deterministic_name(context, max_len=VIS_NAME_MAX)
-        args = {"job_name": self.job_name or self._base_name, "job_desc": self.job_description,
-                "train_url": self.train_url, "job_type": self.job_type, "flavor": self.flavor,
-                "auto_stop_hours": self.auto_stop_hours}
-        args = {k: v for k, v in args.items() if v not in (None, "")}
-        try:
-            validate(args, "training_job_v1_visualization", what="visualization job arguments")
-        except SpecError as exc:
-            raise AirflowFailException(str(exc)) from None
-        body = {k: v for k, v in args.items() if k not in ("flavor", "auto_stop_hours")}
-        body["train_url"] = obs_dir_v1(body["train_url"])
-        if self.flavor:
-            body["flavor"] = {"code": self.flavor}
-        if self.auto_stop_hours:
-            body["schedule"] = {"type": "stop", "time_unit": "HOURS", "duration": int(self.auto_stop_hours)}
-        return body
+        return visualization_body(train_url=self.train_url, job_name=self.job_name or str(self._base_name),
+                                  job_description=self.job_description, job_type=self.job_type, flavor=self.flavor,
+                                  auto_stop_hours=self.auto_stop_hours)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        return self.create_unique(body, lambda b: {"job_id": self.hook.create_visualization_job(b)["job_id"]},
+        return self.create_unique(body, lambda b: {JOB_ID: self.hook.create_visualization_job(b)["job_id"]},
                                   self._base_name)
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        job = self.hook.get_visualization_job(ids[JOB_ID])
+        super().push_ids(context, {**ids, JOB_NAME: job.get("job_name"), SERVICE_URL: job.get("service_url")})
+
+    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
+        return {SERVICE_URL: ids.get(SERVICE_URL) or ""}
+
+    def finish(self, context: Context, outcome: WaitOutcome) -> Any:
+        return {**outcome.summary, "status": outcome.status}
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         return self.find_own(self._base_name)
@@ -783,57 +596,65 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, _VisualizationOp
         return self.hook.find_visualization_jobs_by_name(base)
 
     def ids_of_entry(self, entry: Mapping[str, Any]) -> dict[str, Any]:
-        return {"job_id": entry["job_id"]}
+        return {JOB_ID: entry["job_id"]}
 
 
-class _VisualizationActOn(_ActOnOperator, _VisualizationOperator):
+class _VisualizationAction(ModelArtsActionOperator):
+    """An action on a visualization job (refused with ``ModelArts.0105`` in a state it does not apply to)."""
+
+    resource_kind = "visualization_job"
+    id_args = (JOB_ID,)
+    refused_codes = (NOT_ALLOWED,)
     template_fields: Sequence[str] = ("job_id", "modelarts_conn_id")
 
     def __init__(self, *, job_id: int | str, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.job_id = job_id
 
     def target_ids(self) -> dict[str, Any]:
-        return {"job_id": _as_id(self.job_id)}
+        return {JOB_ID: as_id(self.job_id)}
 
 
-class ModelArtsStopVisualizationJobOperator(_VisualizationActOn):
-    """Stop a visualization job and (by default) wait until it is stopped (12). :param job_id: the job."""
+class ModelArtsStopVisualizationJobOperator(_VisualizationAction):
+    """Stop a visualization job and (by default) wait until it is stopped (12).
 
-    expect_stop = True
-
-    def act(self, ids: Mapping[str, Any]) -> None:
-        self.hook.stop_visualization_job(ids["job_id"])
-
-
-class ModelArtsRestartVisualizationJobOperator(_VisualizationActOn):
-    """Restart a finished visualization job and (by default) wait until it is up again (8).
-
-    :param job_id: the job. A job that is not finished (still up) is left as it is.
+    :param job_id: the job (templated).
     """
 
     def act(self, ids: Mapping[str, Any]) -> None:
-        self.hook.restart_visualization_job(ids["job_id"])
+        self.hook.stop_visualization_job(ids[JOB_ID])
 
 
-class ModelArtsDeleteVisualizationJobOperator(ModelArtsResourceOperator):
+class ModelArtsRestartVisualizationJobOperator(_VisualizationAction):
+    """Restart a finished visualization job and (by default) wait until it is up again (8).
+
+    A job that is not finished (still up) is left as it is.
+
+    :param job_id: the job (templated).
+    """
+
+    expect_stop = False
+
+    def act(self, ids: Mapping[str, Any]) -> None:
+        self.hook.restart_visualization_job(ids[JOB_ID])
+
+
+class ModelArtsDeleteVisualizationJobOperator(ModelArtsDeleteOperator):
     """Delete a visualization job.
 
-    :param job_id: the job
-    :param ignore_missing: a missing job is not an error."""
+    :param job_id: the job (templated).
+    :param ignore_missing: a missing job is not an error (default).
+    """
 
+    id_args = (JOB_ID,)
     template_fields: Sequence[str] = ("job_id", "modelarts_conn_id")
 
-    id_args = ('job_id',)
-
-    def __init__(self, *, job_id: int | str, ignore_missing: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, job_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job_id = job_id
-        self.ignore_missing = ignore_missing
 
-    def execute(self, context: Context) -> None:
-        self.check_id_args()
-        self.delete_remote(f"Visualization job {self.job_id}",
-                           lambda: self.hook.delete_visualization_job(_as_id(self.job_id)),
-                           ignore_missing=self.ignore_missing)
+    def describe(self) -> str:
+        return f"Visualization job {self.job_id}"
+
+    def delete(self) -> Any:
+        return self.hook.delete_visualization_job(as_id(self.job_id))

@@ -6,10 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_modelarts.sensors.base import ModelArtsResourceSensor
-
-
-def _as_id(value: Any) -> Any:
-    return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+from airflow_provider_modelarts.specs.training_v1 import as_id
 
 
 class ModelArtsTrainingJobV1Sensor(ModelArtsResourceSensor):
@@ -29,7 +26,7 @@ class ModelArtsTrainingJobV1Sensor(ModelArtsResourceSensor):
         self.version_id = version_id
 
     def resource_ids(self) -> dict[str, Any]:
-        return {"job_id": _as_id(self.job_id), "version_id": _as_id(self.version_id)}
+        return {"job_id": as_id(self.job_id), "version_id": as_id(self.version_id)}
 
 
 class ModelArtsVisualizationJobSensor(ModelArtsResourceSensor):
@@ -46,4 +43,4 @@ class ModelArtsVisualizationJobSensor(ModelArtsResourceSensor):
         self.job_id = job_id
 
     def resource_ids(self) -> dict[str, Any]:
-        return {"job_id": _as_id(self.job_id)}
+        return {"job_id": as_id(self.job_id)}

@@ -175,25 +175,9 @@ def unhonoured_arguments(cls: type) -> list[str]:
     return [name for name in _own_parameters(cls) if not (stored.get(name, set()) & read)]
 
 
-_WAITING = ["action_if_exists", "stream_logs", "wait_for_completion", "poll_interval", "max_wait", "deferrable",
-            "poll_error_budget"]
-#: The debt this test was written to pay off (issue 13), while the operators move onto the bases by behaviour:
-#: each entry is exactly what the walk finds today and goes when its class moves. An entry that no longer
-#: matches fails as much as a new ignored argument does. Empty when the move is done.
-LEDGER: dict[str, list[str]] = {
-    **{name: _WAITING for name in (
-        "ModelArtsCreateTrainingJobConfigV1Operator", "ModelArtsDeleteTrainingJobConfigV1Operator",
-        "ModelArtsDeleteTrainingJobOperator", "ModelArtsDeleteTrainingJobV1Operator",
-        "ModelArtsDeleteVisualizationJobOperator")},
-    **{name: ["action_if_exists"] for name in (
-        "ModelArtsRestartVisualizationJobOperator", "ModelArtsStopTrainingJobVersionV1Operator",
-        "ModelArtsStopVisualizationJobOperator", "ModelArtsTerminateTrainingJobOperator")},
-}
-
-
 @pytest.mark.parametrize("cls", CLASSES, ids=[cls.__name__ for cls in CLASSES])
 def test_every_argument_in_the_signature_is_honoured(cls: type) -> None:
-    assert unhonoured_arguments(cls) == LEDGER.get(cls.__name__, []), (
+    assert unhonoured_arguments(cls) == [], (
         f"{cls.__name__} accepts arguments it never uses: drop them from its signature (or its base)")
 
 

@@ -193,11 +193,6 @@ def inherited_version_config(previous: Mapping[str, Any], changes: Mapping[str, 
     return merged
 
 
-def obs_dir_v1(path: str) -> str:
-    """An OBS location in the v1 form ``/bucket/dir/`` (``obs://bucket/dir/`` is accepted and converted)."""
-    return "/" + path[len("obs://"):] if path.startswith("obs://") else path
-
-
 def pick_spec_id(specs: list[dict[str, Any]], flavor: str) -> int | None:
     """The ``spec_id`` of the resource spec whose ``spec_code`` is ``flavor`` (None when there is none)."""
     return next((int(s["spec_id"]) for s in specs if s.get("spec_code") == flavor), None)
