@@ -105,7 +105,7 @@ class ModelArtsBaseOperator(BaseOperator):
     #: arguments naming an existing resource; an empty one (an XCom that rendered to nothing) fails the task
     #: before any request instead of becoming a call to a wrong URL
     id_args: ClassVar[tuple[str, ...]] = ()
-    #: the stable XCom keys :meth:`push_ids` pushes (those present in the ids); empty: every id (transitional)
+    #: the stable XCom keys :meth:`push_ids` pushes (those present in the ids)
     xcom_keys: ClassVar[tuple[str, ...]] = ()
     #: the console link persisted by :meth:`push_ids` (also the class's only extra link)
     console_link: ClassVar[type[ModelArtsConsoleLink] | None] = None
@@ -158,7 +158,7 @@ class ModelArtsBaseOperator(BaseOperator):
         :param ids: the remote ids (and other stable values) of the resource.
         """
         if self.do_xcom_push:
-            for key in self.xcom_keys or tuple(ids):
+            for key in self.xcom_keys:
                 if ids.get(key) is not None:
                     context["ti"].xcom_push(key=key, value=ids[key])
         if self.console_link is not None:
