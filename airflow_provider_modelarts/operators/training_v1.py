@@ -169,11 +169,27 @@ class _TrainingV1Operator(OpenLineageMixin, ModelArtsResourceOperator):
     console_link = ModelArtsTrainingJobV1Link
     xcom_keys = (JOB_ID, VERSION_ID, JOB_NAME, VERSION_NAME)
 
+    #: the job and version names of the version this try created, from the create's answer (the versions create
+    #: table answers both), so pushing them costs no read; a reattached version's names are read once
+    _created: dict[str, Any] | None = None
+
+    def created(self, answer: Mapping[str, Any]) -> dict[str, Any]:
+        """The ids of a create's answer; its names are kept for :meth:`push_ids`.
+
+        :param answer: the answer of a job or version create.
+        """
+        ids = {JOB_ID: answer[JOB_ID], VERSION_ID: answer[VERSION_ID]}
+        self._created = {**ids, JOB_NAME: answer.get(JOB_NAME), VERSION_NAME: answer.get(VERSION_NAME)}
+        return ids
+
     def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        version = self.hook.get_training_job_version_v1(ids[JOB_ID], ids[VERSION_ID])
-        self._job_name = str(version.get("job_name") or "")
-        super().push_ids(context, {**ids, JOB_NAME: version.get("job_name"),
-                                   VERSION_NAME: version.get("version_name")})
+        names = self._created if self._created and all(self._created.get(k) == ids.get(k) for k in ids) \
+            and self._created.get(JOB_NAME) else None
+        if names is None:
+            version = self.hook.get_training_job_version_v1(ids[JOB_ID], ids[VERSION_ID])
+            names = {JOB_NAME: version.get(JOB_NAME), VERSION_NAME: version.get(VERSION_NAME)}
+        self._job_name = str(names.get(JOB_NAME) or "")
+        super().push_ids(context, {**ids, JOB_NAME: names.get(JOB_NAME), VERSION_NAME: names.get(VERSION_NAME)})
 
     def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
         return {JOB_ID: ids[JOB_ID], VERSION_ID: ids[VERSION_ID]}
@@ -282,8 +298,7 @@ class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator
         return self.create_unique(request, self._post, self._base_name)
 
     def _post(self, request: dict[str, Any]) -> dict[str, Any]:
-        answer = self.hook.create_training_job_v1(request)
-        return {"job_id": answer["job_id"], "version_id": answer["version_id"]}
+        return self.created(self.hook.create_training_job_v1(request))
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         return self.find_own(self._base_name)
@@ -356,8 +371,7 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         earlier = [store.get(self.state_store_key) if store is not None else None, self._found_before]
         self._stale = {int(ids["version_id"]) for ids in earlier if ids}
         self._posted = True
-        answer = self.hook.create_training_job_version_v1(job_id, self._request)
-        return {"job_id": answer["job_id"], "version_id": answer["version_id"]}
+        return self.created(self.hook.create_training_job_version_v1(job_id, self._request))
 
     def _full_request(self, job_id: Any, body: Mapping[str, Any]) -> dict[str, Any]:
         from airflow_provider_modelarts.client.api.training_v1 import inherited_version_config
