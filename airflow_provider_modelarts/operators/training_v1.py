@@ -338,7 +338,7 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
                                       "job_config", "modelarts_conn_id")
     template_fields_renderers = {"job_config": "json", "hyperparameters": "json", "data_source": "json"}
 
-    id_args = ("job_id",)
+    id_args = ("job_id", "pre_version_id")
 
     def __init__(self, *, job_id: int | str, pre_version_id: int | str, job_description: str | None = None,
                  job_config: dict[str, Any] | None = None, **kwargs: Any) -> None:
