@@ -589,13 +589,23 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, ModelArtsResourc
                                   job_description=self.job_description, job_type=self.job_type, flavor=self.flavor,
                                   auto_stop_hours=self.auto_stop_hours)
 
+    #: the name and URL the create of this try answered (the visualization create table answers both), so
+    #: pushing them costs no read; a reattached job's are read once
+    _answered: dict[str, Any] | None = None
+
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        return self.create_unique(body, lambda b: {JOB_ID: self.hook.create_visualization_job(b)["job_id"]},
-                                  self._base_name)
+        return self.create_unique(body, self._post, self._base_name)
+
+    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        answer = self.hook.create_visualization_job(body)
+        self._answered = {JOB_ID: answer[JOB_ID], JOB_NAME: answer.get(JOB_NAME), SERVICE_URL: answer.get(SERVICE_URL)}
+        return {JOB_ID: answer[JOB_ID]}
 
     def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        job = self.hook.get_visualization_job(ids[JOB_ID])
-        super().push_ids(context, {**ids, JOB_NAME: job.get("job_name"), SERVICE_URL: job.get("service_url")})
+        known = self._answered
+        if not (known and known[JOB_ID] == ids[JOB_ID] and known.get(JOB_NAME) and known.get(SERVICE_URL)):
+            known = self.hook.get_visualization_job(ids[JOB_ID])
+        super().push_ids(context, {**ids, JOB_NAME: known.get(JOB_NAME), SERVICE_URL: known.get(SERVICE_URL)})
 
     def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
         return {SERVICE_URL: ids.get(SERVICE_URL) or ""}
