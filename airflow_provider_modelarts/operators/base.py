@@ -34,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -171,11 +171,10 @@ class ModelArtsBaseOperator(BaseOperator):
         """
         return dict(ids)
 
-    def verdict_of(self, ids: Mapping[str, Any], *, expect_stop: bool = False) -> Verdict | None:
+    def verdict_of(self, ids: Mapping[str, Any]) -> Verdict | None:
         """The resource's current classification (one GET); None when it does not exist.
 
         :param ids: the remote ids of the resource.
-        :param expect_stop: a stop was asked for: stopped counts as success.
         """
         from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
         from airflow_provider_modelarts.client.states import classify
@@ -184,27 +183,7 @@ class ModelArtsBaseOperator(BaseOperator):
             resource = self.hook.get_resource(self.kind, ids)
         except ModelArtsNotFoundError:
             return None
-        return classify(self.kind, resource, expect_stop=expect_stop)
-
-    def delete_remote(self, what: str, delete: Callable[[], Any], *, ignore_missing: bool) -> Any:
-        """Run ``delete()``; a resource that does not exist is logged (``ignore_missing``) or fails the task.
-
-        :param what: the resource in words (``Training job 123``), for the log and the error.
-        :param delete: the call that deletes it.
-        :param ignore_missing: a missing resource is not an error.
-        :returns: what ``delete()`` returned, or None when there was nothing to delete.
-        """
-        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
-
-        try:
-            answer = delete()
-        except ModelArtsNotFoundError:
-            if not ignore_missing:
-                raise AirflowException(f"{what} does not exist.") from None
-            self.log.info("%s does not exist; nothing to delete", what)
-            return None
-        self.log.info("Deleted %s", what)
-        return answer
+        return classify(self.kind, resource)
 
     def on_kill(self) -> None:
         """Nothing remote runs on behalf of this task: nothing to stop."""
@@ -565,4 +544,16 @@ class ModelArtsDeleteOperator(ModelArtsBaseOperator):
         return None
 
     def run(self, context: Context) -> Any:
-        return self.deleted(self.delete_remote(self.describe(), self.delete, ignore_missing=self.ignore_missing))
+        """Send the one delete; a resource that does not exist is logged (``ignore_missing``) or fails the task."""
+        from airflow_provider_modelarts.client.errors import ModelArtsNotFoundError
+
+        what = self.describe()
+        try:
+            answer = self.delete()
+        except ModelArtsNotFoundError:
+            if not self.ignore_missing:
+                raise AirflowException(f"{what} does not exist.") from None
+            self.log.info("%s does not exist; nothing to delete", what)
+            return self.deleted(None)
+        self.log.info("Deleted %s", what)
+        return self.deleted(answer)
