@@ -217,6 +217,8 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
         self.max_wait = max_wait
         self.deferrable = deferrable
         self.poll_error_budget = poll_error_budget
+        #: the ids a stop was sent for in this task process (none sent twice)
+        self.stopped_ids: dict[str, Any] | None = None
         #: the epoch-seconds deadline of the current wait (``max_wait``), kept across a deferral
         self.wait_deadline: float | None = None
 
@@ -334,7 +336,8 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
         return text
 
     def stop_remote(self, *, reason: str) -> bool:
-        """Stop the remote resource when this kind can be stopped. True when a stop was sent."""
+        """Stop the remote resource when this kind can be stopped, once per task process. True when a stop was
+        sent (now or before)."""
         from airflow_provider_modelarts.client.resources import spec_for
 
         if not self.remote_ids or not self.kind:  # nothing created, or nothing stoppable (no kind)
@@ -342,11 +345,14 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
         spec = spec_for(self.kind)
         if spec.stop is None:
             return False
+        if self.remote_ids == self.stopped_ids:  # e.g. on_kill (SIGTERM, execution_timeout) after a timeout's stop
+            return True
         try:
             self.hook.call(spec.stop(self.remote_ids))
         except Exception as exc:  # already finished, gone...: say so, do not hide the original failure
             self.log.warning("Could not stop %s %s (%s): %s", self.kind, self.remote_ids, reason, exc)
             return False
+        self.stopped_ids = dict(self.remote_ids)
         self.log.info("Stopped %s %s: %s", self.kind, self.remote_ids, reason)
         return True
 

@@ -66,6 +66,8 @@ class ModelArtsResourceTrigger(BaseTrigger):
         self.stop_on_kill = stop_on_kill
         self.overrides = overrides
         self.first_poll_at = first_poll_at
+        #: the wait's one event was handed over: the resumed task decides what happens to the resource
+        self.event_sent = False
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (f"{type(self).__module__}.{type(self).__qualname__}", {
@@ -93,10 +95,12 @@ class ModelArtsResourceTrigger(BaseTrigger):
                 while True:  # the loop of wait_sync, awaited
                     outcome, delay = waiter.after_poll(await apoll_once(client, waiter), time.time())
                     if outcome is not None:
+                        self.event_sent = True
                         yield TriggerEvent(outcome.to_event())
                         return
                     await asyncio.sleep(delay)
         except Exception as exc:  # the operator decides: the event carries the error
+            self.event_sent = True
             yield TriggerEvent({"status": "error", "kind": self.kind, "ids": self.ids,
                                 "message": f"{type(exc).__name__}: {exc}", "log_cursor": waiter.log_cursor,
                                 "log_tail": list(waiter.tail)})
@@ -123,12 +127,18 @@ class ModelArtsResourceTrigger(BaseTrigger):
         """Stop the remote resource when the user marked the deferred task failed or success.
 
         Not when the trigger only moves to another triggerer (the task is still ``deferred``), nor when the task
-        was cleared (state None: the next try reattaches) or its state cannot be read.
+        was cleared (state None: the next try reattaches) or its state cannot be read, nor once the trigger sent
+        its event (the task is then no longer deferred, and the resumed task stops the resource if needed: a
+        timeout's stop would otherwise be sent twice).
         """
         from airflow_provider_modelarts.client.resources import spec_for
 
         spec = spec_for(self.kind)
         if not self.stop_on_kill or spec.stop is None:
+            return
+        if self.event_sent:
+            self.log.info("Not stopping %s %s: the wait already ended; the resumed task decides", self.kind,
+                          self.ids)
             return
         state = "killed"  # run outside a triggerer (no task instance): the caller asked for the stop
         if getattr(self, "task_instance", None) is not None:

@@ -68,3 +68,5 @@ def test_a_timed_out_deferred_wait_stops_the_job_and_names_execution_timeout(mod
     with pytest.raises(AirflowException, match=r"execution_timeout of 20s exceeded\); it was stopped"):
         op.execute_complete(context={"ti": _TI(None)}, event=event, deadline=0.0)  # type: ignore[arg-type]
     assert [r["status"] for r in modelarts_conn.requests("training_v2.action")] == [202]
+    op.on_kill()  # the timeout's stop was sent: a later kill (SIGTERM, execution_timeout) sends no second one
+    assert [r["status"] for r in modelarts_conn.requests("training_v2.action")] == [202]

@@ -62,3 +62,23 @@ def test_an_unknown_or_cleared_state_leaves_the_job_running(emulator, monkeypatc
     trigger, _ = _trigger(job_id, monkeypatch, answer)
     asyncio.run(_wait_then_kill(trigger, emulator, polls=2))
     assert emulator.count("training_v2.action") == 0
+
+
+def test_a_trigger_that_sent_its_event_leaves_the_job_to_the_resumed_task(emulator, monkeypatch) -> None:
+    """The wait timed out and the event went out: the task is ``scheduled`` to resume (it stops the job itself).
+    An ``on_kill`` arriving now (the trigger cancelled as it is cleaned up) must not send a second stop."""
+    import time
+
+    job_id = _stuck_job()
+    trigger, asked = _trigger(job_id, monkeypatch, {"r": {"t": "scheduled"}})
+    trigger.deadline = time.time() + 1.0
+
+    async def run_then_kill() -> list:
+        events = [event async for event in trigger.run()]
+        await trigger.on_kill()
+        return events
+
+    events = asyncio.run(run_then_kill())
+    assert [e.payload["status"] for e in events] == ["timeout"]
+    assert emulator.count("training_v2.action") == 0
+    assert training_job(emulator, job_id)["status"]["phase"] == "Running"
