@@ -34,15 +34,14 @@ UNIT_ARGS := -m "not fullstack and not fullstack_celery and not release" --ignor
 unit: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(UNIT_ARGS) $(PYTEST_ARGS)
 
-# The whole pytest suite CI runs (the Celery suite has its own target below and is left out).
+# The whole pytest suite but the Celery one (its own target below, which `test` runs too).
 suite: venv browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not fullstack_celery" $(PYTEST_ARGS)
 
 # CI's command (.ci/run). `suite` includes the wheel smoke test (tests/release/test_wheel.py builds with `make dist`
-# and installs the wheel into a fresh venv); `docs` and `test-min` add the docs build and the Airflow 3.2 suite.
-# `make fullstack-celery` (the CeleryExecutor suite, ~15 min on 2 cores) is not in `test` yet: with it `make test`
-# would pass CI's 40-minute budget (issue 14 note).
-test: venv browser lint docs suite test-min
+# and installs the wheel into a fresh venv); `docs`, `test-min` and `fullstack-celery` add the docs build, the
+# Airflow 3.2 suite and the CeleryExecutor suite (PostgreSQL and Redis from apt).
+test: venv browser lint docs suite test-min fullstack-celery
 
 # sdist + wheel with the build backend pinned by the lock (PIP_CONSTRAINT reaches the isolated build env), then
 # `twine check` and the wheel's contents (schemas, py.typed, emulator in; no tests). Stale build/lib and egg-info

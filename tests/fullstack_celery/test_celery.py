@@ -7,6 +7,8 @@ Run alone: ``make fullstack-celery`` (``pytest -m fullstack_celery``).
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import signal
 from collections import Counter
@@ -193,11 +195,26 @@ def _trigger_texts(cs: CeleryStack, run_id: str, job_id: int) -> list[str]:
     return [p.read_text(errors="replace") for p in folder.rglob(f"*.log.trigger.{job_id}.log")]
 
 
+def _messages(text: str) -> list[str]:
+    """The messages of a task or trigger log file, one per log record (JSON lines; another line as it is)."""
+    out = []
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            out.append(line)
+            continue
+        out.append(str(record.get("event", "")) if isinstance(record, dict) else line)
+    return out
+
+
 def _epochs_per_task(cs: CeleryStack, run_id: str, map_index: int) -> Counter[int]:
-    """How often each epoch line of the job's log appears over all of the task's log files."""
+    """How often each epoch line of the job's log stands as a record of its own over all of the task's log files
+    (not inside another record, such as the triggerer's "Trigger fired event" whose event carries the last lines
+    for a failure message)."""
     seen: Counter[int] = Counter()
     for text in _task_log_text(cs, MAPPED_DAG, run_id, "mapped_train", map_index).values():
-        seen.update(int(m.group(1)) for m in EPOCH.finditer(text))
+        seen.update(int(m.group(1)) for m in map(EPOCH.match, _messages(text)) if m)
     return seen
 
 
@@ -218,6 +235,36 @@ def test_a_killed_triggerers_waits_complete_on_the_other(cs: CeleryStack, failov
 
 def _created(cs: CeleryStack, rec: FailoverRun) -> list[dict[str, Any]]:
     return [r for r in cs.emulator.requests("training_v2.create", status=201) if r["seq"] > rec.seq_before]
+
+
+def test_after_failover_no_log_line_is_lost_and_repeats_are_bounded_by_the_moves(
+        cs: CeleryStack, failover: FailoverRun) -> None:
+    """What we guarantee: every line of the job's log is in the task's log; a wait whose trigger was started
+    once shows each line exactly once; one started k times (each start on another triggerer resumes from the
+    cursor saved when the task deferred, so it may repeat what the previous one had printed) at most k times."""
+    every_line = set(range(1, SLOW_RUNNING_S + 1))
+    moved = 0
+    for i in range(MAPPED):
+        logs = _task_log_text(cs, MAPPED_DAG, failover.run_id, "mapped_train", i)
+        starts = sum(len(STARTING.findall(text)) for name, text in logs.items() if ".trigger." in name)
+        seen = _epochs_per_task(cs, failover.run_id, i)
+        assert set(seen) == every_line, (i, sorted(every_line - set(seen))[:10])
+        assert 1 <= max(seen.values()) <= starts, (i, starts, seen.most_common(3),
+                                                    _repeat_story(logs, seen.most_common(1)[0][0]))
+        if starts == 1:
+            assert set(seen.values()) == {1}, (i, seen.most_common(3))
+        moved += starts > 1
+    assert moved > 0  # the kills really moved waits
+
+
+STARTING = re.compile(r"trigger [^ ]*mapped_train/\d+/\d+ \(ID \d+\) starting")
+
+
+def _repeat_story(logs: dict[str, str], epoch: int) -> dict[str, Any]:
+    """Where one epoch line stands in a task's log files, with each file's trigger-start lines (diagnostics)."""
+    line = re.compile(rf"\[worker-0\] epoch {epoch}/\d+ ")
+    return {name: {"copies": len(line.findall(text)), "starts": STARTING.findall(text)}
+            for name, text in logs.items()}
 
 
 # ---- 3: a trigger that only moves never stops its job -------------------------------------------------------------
@@ -266,6 +313,104 @@ def test_a_killed_workers_task_retries_on_the_other_worker_and_reattaches(cs: Ce
     from tests.fullstack_celery.celery_stack import wait_for_workers
 
     wait_for_workers(af)
+
+
+def _run_until_deferred(cs: CeleryStack, dag_id: str, task_id: str) -> tuple[str, str]:
+    """Trigger a run; wait until its task is deferred and its trigger polled the job at least once (on a
+    triggerer); returns (run id, job id)."""
+    run_id = trigger_run(cs.airflow, {}, dag_id=dag_id)
+    _wait_state(cs, dag_id, run_id, task_id, "deferred")
+    job_id = _job_id(cs, dag_id, run_id, task_id)
+    seen = len(_requests_for(cs, "training_v2.get", job_id))
+    wait_until(lambda: len(_requests_for(cs, "training_v2.get", job_id)) > seen, timeout=120, interval=0.5,
+               what=f"the trigger polling {job_id}", diagnostics=cs.airflow.diagnostics)
+    return run_id, job_id
+
+
+# ---- 5: a user marks a deferred task failed ----------------------------------------------------------------------
+def test_marking_a_deferred_task_failed_terminates_the_job_within_one_poll(cs: CeleryStack) -> None:
+    dag_id, task_id = "celery_deferred_stuck", "stuck_train"
+    run_id, job_id = _run_until_deferred(cs, dag_id, task_id)
+    wait_until(lambda: _job(cs, job_id)["status"]["phase"] == "Running", timeout=120, interval=0.5,
+               what=f"{job_id} Running", diagnostics=cs.airflow.diagnostics)  # past Creating / Pending
+    marked_at = _last_seq(cs)
+    cs.airflow.api("PATCH", ti_path(dag_id, run_id, task_id), json={"new_state": "failed"})
+    wait_until(lambda: _requests_for(cs, "training_v2.action", job_id), timeout=120, interval=0.5,
+               what=f"terminate of {job_id}", diagnostics=cs.airflow.diagnostics)
+    stops = _requests_for(cs, "training_v2.action", job_id)
+    assert [r["status"] for r in stops] == [202], (stops, _task_log_text(cs, dag_id, run_id, task_id))
+    polls_between = [r for r in _requests_for(cs, "training_v2.get", job_id, marked_at) if r["seq"] < stops[0]["seq"]]
+    assert len(polls_between) <= 1, polls_between  # stopped before the trigger's next poll but one
+    assert _job(cs, job_id)["status"]["phase"] in ("Terminating", "Terminated")
+    assert cs.airflow.task_instance(dag_id, run_id, task_id)["state"] == "failed"
+
+
+# ---- 6: execution_timeout on a deferred task ------------------------------------------------------------------------
+def test_execution_timeout_of_a_deferred_task_fails_it_and_terminates_the_job(cs: CeleryStack) -> None:
+    from tests.fullstack_celery.celery_stack import EXECUTION_TIMEOUT
+
+    dag_id, task_id = "celery_deferred_timeout", "timeout_train"
+    run_id, job_id = _run_until_deferred(cs, dag_id, task_id)
+    run = RunRecord(run_id, {})
+    wait_for_runs(cs.airflow, [run], timeout=240, dag_id=dag_id)
+    assert run.state == "failed"
+    ti = cs.airflow.task_instance(dag_id, run_id, task_id)
+    assert ti["state"] == "failed" and ti["try_number"] == 1
+    log = "\n".join(f"== {n}\n{t}" for n, t in _task_log_text(cs, dag_id, run_id, task_id).items())
+    stops = _requests_for(cs, "training_v2.action", job_id)
+    assert [r["status"] for r in stops] == [202], (stops, log)
+    assert _job(cs, job_id)["status"]["phase"] in ("Terminating", "Terminated")
+    assert f"execution_timeout of {EXECUTION_TIMEOUT:g}s exceeded" in log
+
+
+# ---- a stalled triggerer: its moved waits get on_kill there (apache/airflow#73454) ---------------------------
+def _on_kill_lines(af: Any, folder: Any) -> int:
+    """Airflow's "invoking on_kill" and our "Not stopping" lines, in the run's trigger logs or the triggerers'
+    own logs (where the last lines of a cancelled trigger land once Airflow closed the trigger's file)."""
+    texts = [p.read_text(errors="replace") for p in folder.rglob("*.log.trigger.*.log")]
+    texts += [af.component_log(n) for n in TRIGGERERS]
+    return sum(t.count("invoking on_kill") + t.count("Not stopping training_v2") for t in texts)
+
+
+def test_a_stalled_triggerers_moved_waits_survive_its_on_kill(cs: CeleryStack) -> None:
+    """The triggerer holding the waits is frozen (SIGSTOP) past the health threshold: the other takes them over.
+    Resumed, the frozen one finds them reassigned and Airflow 3.3 cancels them there *with* ``on_kill``
+    (apache/airflow#73454): the trigger sees its task still deferred and leaves the job alone. (Its log output
+    after the reassignment may be dropped by Airflow: no log-line guarantee here, only the jobs and the tasks.)"""
+    from tests.fullstack_celery.celery_stack import STALL, TRIGGERER_HEALTH_THRESHOLD, triggerer_jobs
+
+    af, dag_id = cs.airflow, "celery_stall_training"
+    seq = _last_seq(cs)
+    run_id = trigger_run(af, {}, dag_id=dag_id)
+    tis = lambda: [ti for ti in _tis(cs, dag_id, run_id) if ti["task_id"] == "mapped_train"]  # noqa: E731
+    held = lambda: Counter((ti.get("trigger") or {}).get("triggerer_id") for ti in tis()  # noqa: E731
+                           if ti["state"] == "deferred")
+    wait_until(lambda: sum(held().values()) == STALL and None not in held(), timeout=300, interval=1.0,
+               what="the waits deferred and held", diagnostics=af.diagnostics)
+    jobs = triggerer_jobs(af)
+    name_of = {job: name for name, job in jobs.items()}
+    frozen = name_of[held().most_common(1)[0][0]]
+    other = next(n for n in TRIGGERERS if n != frozen)
+    job_ids = [_job_id(cs, dag_id, run_id, "mapped_train", i) for i in range(STALL)]
+    folder = af.home / "logs" / f"dag_id={dag_id}" / f"run_id={run_id}"
+    kills_before = _on_kill_lines(af, folder)
+    os.killpg(af.pid(frozen), signal.SIGSTOP)
+    try:
+        wait_until(lambda: set(held()) == {jobs[other]} and sum(held().values()) == STALL,
+                   timeout=TRIGGERER_HEALTH_THRESHOLD + 180, interval=1.0, what=f"{other} holding every wait",
+                   diagnostics=af.diagnostics)
+    finally:
+        os.killpg(af.pid(frozen), signal.SIGCONT)
+    wait_until(lambda: _on_kill_lines(af, folder) > kills_before, timeout=120, interval=1.0,
+               what=f"{frozen} cancelling its moved triggers", diagnostics=af.diagnostics)
+    assert [r for r in cs.emulator.requests("training_v2.action") if r["seq"] > seq] == []
+    assert Counter(_job(cs, j)["status"]["phase"] for j in job_ids) == {"Running": STALL}
+    cs.emulator.advance(SLOW_RUNNING_S + 10)
+    run = RunRecord(run_id, {})
+    wait_for_runs(af, [run], timeout=300, dag_id=dag_id)
+    assert run.state == "success", af.diagnostics()
+    assert Counter(_job(cs, j)["status"]["phase"] for j in job_ids) == {"Completed": STALL}
+    assert [r for r in cs.emulator.requests("training_v2.action") if r["seq"] > seq] == []
 
 
 # ---- 7: IAM tokens: one per process and connection ------------------------------------------------------------
