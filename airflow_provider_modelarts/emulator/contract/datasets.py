@@ -660,24 +660,10 @@ OPERATIONS: dict[str, Operation] = {
     "datasets.list_export_tasks": Operation(
         source=PAGES + "querying_the_dataset_export_task_list.txt",
         query={"export_type": i(), "limit": i(), "offset": i()},
-        response=o({
-            "create_time": i(),
-            "error_code": s(),
-            "error_msg": s(),
-            "export_format": i(),
-            "export_params": EXPORT_PARAMS,
+        response=o({  # the page's response table: the fields of its ExportTaskStatusResp, the list and its count
+            **(EXPORT_TASK_STATUS_RESP.fields or {}),
             "export_tasks": a(EXPORT_TASK_STATUS_RESP),
-            "export_type": i(),
-            "finished_sample_count": i(),
-            "path": s(),
-            "progress": n(),
-            "status": s(),
-            "task_id": s(),
             "total_count": i(),
-            "total_sample_count": i(),
-            "update_time": i(),
-            "version_format": s(),
-            "version_id": s(),
         }),
     ),
     "datasets.create_export_task": Operation(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from airflow_provider_modelarts.emulator.contract import Operation, a, b, i, m, n, o, req, s
+from airflow_provider_modelarts.emulator.contract import Field, Operation, a, b, i, m, n, o, req, s
 
 # ruff: noqa: E501
 SDK = "huaweicloudsdkmodelarts/v1/model"
@@ -144,10 +144,15 @@ _OUTPUT = o({
     "remote": req(_REMOTE),
 })  # Output
 
-_JOB_ENGINE = o({
+#: the engine's name fields, first in JobEngine, TaskAlgorithmJobConfigEngine, AlgorithmEngine and ListEnginesItems
+_ENGINE_NAME = {
     "engine_id": s(),
     "engine_name": s(),
     "engine_version": s(),
+}
+
+_JOB_ENGINE = o({
+    **_ENGINE_NAME,
     "image_url": s(),
     "install_sys_packages": b(),
     "image_repo_id": s(),
@@ -180,34 +185,47 @@ _SUMMARY = o({
     "data_sources": a(_DATA_SOURCE),
 })  # Summary
 
-_JOB_ALGORITHM = o({
-    "id": s(),
-    "name": s(),
-    "subscription_id": s(),
-    "item_version_id": s(),
-    "code_dir": s(),
-    "boot_file": s(),
-    "autosearch_config_path": s(),
-    "autosearch_framework_path": s(),
-    "command": s(),
-    "parameters": a(_PARAMETERS),
-    "policies": _JOB_POLICIES,
-    "inputs": a(_INPUT),
-    "outputs": a(_OUTPUT),
-    "engine": _JOB_ENGINE,
-    "local_code_dir": s(),
-    "working_dir": s(),
-    "environments": m(s()),
-    "summary": _SUMMARY,
-})  # JobAlgorithm
+def _job_algorithm(*, policies: Field, inputs: Field, outputs: Field, engine: Field, environments: Field,
+                   summary: Field) -> Field:
+    """JobAlgorithm and JobAlgorithmResponse: the same fields, in the same order; the nested models differ.
+
+    :param policies: the ``policies`` model.
+    :param inputs: the model of one ``inputs`` entry.
+    :param outputs: the model of one ``outputs`` entry.
+    :param engine: the ``engine`` model.
+    :param environments: ``environments`` (a map in a request, a list of maps in an answer).
+    :param summary: the ``summary`` model.
+    """
+    return o({
+        "id": s(),
+        "name": s(),
+        "subscription_id": s(),
+        "item_version_id": s(),
+        "code_dir": s(),
+        "boot_file": s(),
+        "autosearch_config_path": s(),
+        "autosearch_framework_path": s(),
+        "command": s(),
+        "parameters": a(_PARAMETERS),
+        "policies": policies,
+        "inputs": a(inputs),
+        "outputs": a(outputs),
+        "engine": engine,
+        "local_code_dir": s(),
+        "working_dir": s(),
+        "environments": environments,
+        "summary": summary,
+    })
+
+
+_JOB_ALGORITHM = _job_algorithm(policies=_JOB_POLICIES, inputs=_INPUT, outputs=_OUTPUT, engine=_JOB_ENGINE,
+                                environments=m(s()), summary=_SUMMARY)  # JobAlgorithm
 
 _PARAMETER = _PARAMETERS  # Parameter: field for field the SDK model Parameters (its ParameterConstraint and
 # ParameterI18nDescription are field for field ParametersConstraint and I18nDescription)
 
 _TASK_ALGORITHM_JOB_CONFIG_ENGINE = o({
-    "engine_id": s(),
-    "engine_name": s(),
-    "engine_version": s(),
+    **_ENGINE_NAME,
     "image_url": s(),
     "run_user": s(),
 })  # TaskAlgorithmJobConfigEngine
@@ -261,9 +279,7 @@ _TASK_TASK_RESOURCE = o({
     "pool_id": s(),
 })  # TaskTaskResource
 
-_TASK_LOG_EXPORT_PATH = o({
-    "obs_url": s(),
-})  # TaskLogExportPath
+_TASK_LOG_EXPORT_PATH = _TASK_ALGORITHM_REMOTE_OBS  # TaskLogExportPath: field for field the SDK model TaskAlgorithmRemoteObs
 
 _TASK = o({
     "role": s(),
@@ -385,10 +401,7 @@ _CUSTOM_METRICS = o({
     "http_get": _HTTP_GET,
 })  # CustomMetrics
 
-_OBS_MODEL = o({
-    "obs_path": s(),
-    "local_path": s(),
-})  # ObsModel
+_OBS_MODEL = _OBS  # ObsModel: field for field the SDK model Obs
 
 _OUTPUT_MODEL = o({
     "obs": _OBS_MODEL,
@@ -567,22 +580,8 @@ _STATUS = o({
     "task_ips": a(_TASK_IP),
 })  # Status
 
-_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH_REWARD_ATTRS = _REWARD_ATTRS  # JobAlgorithmResponsePoliciesAutoSearchRewardAttrs: field for field the SDK model RewardAttrs
-
-_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH_SEARCH_PARAMS = _SEARCH_PARAMS  # JobAlgorithmResponsePoliciesAutoSearchSearchParams: field for field the SDK model SearchParams
-
-_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH_ALGO_CONFIGS = _ALGO_CONFIGS  # JobAlgorithmResponsePoliciesAutoSearchAlgoConfigs: field for field the SDK model AlgoConfigs
-
-_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH = o({
-    "skip_search_params": s(),
-    "reward_attrs": a(_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH_REWARD_ATTRS),
-    "search_params": a(_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH_SEARCH_PARAMS),
-    "algo_configs": a(_JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH_ALGO_CONFIGS),
-})  # JobAlgorithmResponsePoliciesAutoSearch
-
-_JOB_ALGORITHM_RESPONSE_POLICIES = o({
-    "auto_search": _JOB_ALGORITHM_RESPONSE_POLICIES_AUTO_SEARCH,
-})  # JobAlgorithmResponsePolicies
+_JOB_ALGORITHM_RESPONSE_POLICIES = _JOB_POLICIES  # JobAlgorithmResponsePolicies: field for field the SDK model JobPolicies
+# (its JobAlgorithmResponsePoliciesAutoSearch is AutoSearch, whose RewardAttrs, SearchParams and AlgoConfigs it shares)
 
 _INPUT_DATA_INFO_RESP_DATASET = o({
     "id": s(),
@@ -592,9 +591,7 @@ _INPUT_DATA_INFO_RESP_DATASET = o({
     "name": s(),
 })  # InputDataInfoRespDataset
 
-_INPUT_DATA_INFO_RESP_OBS = o({
-    "obs_url": s(),
-})  # InputDataInfoRespObs
+_INPUT_DATA_INFO_RESP_OBS = _TASK_ALGORITHM_REMOTE_OBS  # InputDataInfoRespObs: field for field the SDK model TaskAlgorithmRemoteObs
 
 _INPUT_DATA_INFO_RESP = o({
     "dataset": _INPUT_DATA_INFO_RESP_DATASET,
@@ -612,13 +609,9 @@ _INPUT_RESP = o({
     "remote_constraint": a(_INPUT_RESP_REMOTE_CONSTRAINT),
 })  # InputResp
 
-_REMOTE_OBS_RESP = o({
-    "obs_url": s(),
-})  # RemoteObsResp
+_REMOTE_OBS_RESP = _TASK_ALGORITHM_REMOTE_OBS  # RemoteObsResp: field for field the SDK model TaskAlgorithmRemoteObs
 
-_REMOTE_RESP = o({
-    "obs": _REMOTE_OBS_RESP,
-})  # RemoteResp
+_REMOTE_RESP = _TASK_ALGORITHM_REMOTE  # RemoteResp: field for field the SDK model TaskAlgorithmRemote
 
 _OUTPUT_RESP = o({
     "name": s(),
@@ -652,26 +645,9 @@ _SUMMARY_RESP = o({
     "data_sources": a(_DATA_SOURCE_RESP),
 })  # SummaryResp
 
-_JOB_ALGORITHM_RESPONSE = o({
-    "id": s(),
-    "name": s(),
-    "subscription_id": s(),
-    "item_version_id": s(),
-    "code_dir": s(),
-    "boot_file": s(),
-    "autosearch_config_path": s(),
-    "autosearch_framework_path": s(),
-    "command": s(),
-    "parameters": a(_PARAMETER),
-    "policies": _JOB_ALGORITHM_RESPONSE_POLICIES,
-    "inputs": a(_INPUT_RESP),
-    "outputs": a(_OUTPUT_RESP),
-    "engine": _JOB_ENGINE_RESP,
-    "local_code_dir": s(),
-    "working_dir": s(),
-    "environments": a(m(s())),
-    "summary": _SUMMARY_RESP,
-})  # JobAlgorithmResponse
+_JOB_ALGORITHM_RESPONSE = _job_algorithm(
+    policies=_JOB_ALGORITHM_RESPONSE_POLICIES, inputs=_INPUT_RESP, outputs=_OUTPUT_RESP, engine=_JOB_ENGINE_RESP,
+    environments=a(m(s())), summary=_SUMMARY_RESP)  # JobAlgorithmResponse (its Parameter is Parameters)
 
 _ALGORITHM_REMOTE = o({
     "obs": _REMOTE_OBS,
@@ -692,9 +668,7 @@ _ALGORITHM_OUTPUT = o({
 })  # AlgorithmOutput
 
 _ALGORITHM_ENGINE = o({
-    "engine_id": s(),
-    "engine_name": s(),
-    "engine_version": s(),
+    **_ENGINE_NAME,
     "v1_compatible": b(),
     "run_user": s(),
     "image_url": s(),
@@ -743,29 +717,44 @@ _DISK_RESPONSE = o({
     "unit": s(),
 })  # DiskResponse
 
-_FLAVOR_INFO_RESPONSE = o({
-    "max_num": i(),
-    "cpu": _CPU,
-    "gpu": _GPU,
-    "npu": _NPU,
-    "memory": _MEMORY,
-    "disk": _DISK_RESPONSE,
-})  # FlavorInfoResponse
+def _flavor_info(disk: Field) -> Field:
+    """FlavorInfo and FlavorInfoResponse: the same fields but ``disk`` (SDK Disk and DiskResponse).
 
-_FLAVOR_RESPONSE = o({
-    "pool_id": s(),
-    "flavor_id": s(),
-    "flavor_name": s(),
-    "max_num": i(),
-    "flavor_type": s(),
-    "billing": _BILLING_INFO,
-    "flavor_info": _FLAVOR_INFO_RESPONSE,
-    "attributes": m(s()),
-})  # FlavorResponse
+    :param disk: the ``disk`` model.
+    """
+    return o({
+        "max_num": i(),
+        "cpu": _CPU,
+        "gpu": _GPU,
+        "npu": _NPU,
+        "memory": _MEMORY,
+        "disk": disk,
+    })
 
-_TASK_RESPONSE_LOG_EXPORT_PATH = o({
-    "obs_url": s(),
-})  # TaskResponseLogExportPath
+
+_FLAVOR_INFO_RESPONSE = _flavor_info(_DISK_RESPONSE)  # FlavorInfoResponse
+
+def _flavor_response(**support: Field) -> Field:
+    """FlavorResponse, and with ``support`` (its ``support_*`` fields) FlavorResponseWithSupport.
+
+    :param support: the fields that stand after ``flavor_name`` in FlavorResponseWithSupport.
+    """
+    return o({
+        "pool_id": s(),
+        "flavor_id": s(),
+        "flavor_name": s(),
+        **support,
+        "max_num": i(),
+        "flavor_type": s(),
+        "billing": _BILLING_INFO,
+        "flavor_info": _FLAVOR_INFO_RESPONSE,
+        "attributes": m(s()),
+    })
+
+
+_FLAVOR_RESPONSE = _flavor_response()  # FlavorResponse
+
+_TASK_RESPONSE_LOG_EXPORT_PATH = _TASK_ALGORITHM_REMOTE_OBS  # TaskResponseLogExportPath: field for field the SDK model TaskAlgorithmRemoteObs
 
 _TASK_RESPONSE = o({
     "role": s(),
@@ -779,14 +768,7 @@ _DISK = o({
     "unit": s(),
 })  # Disk
 
-_FLAVOR_INFO = o({
-    "max_num": i(),
-    "cpu": _CPU,
-    "gpu": _GPU,
-    "npu": _NPU,
-    "memory": _MEMORY,
-    "disk": _DISK,
-})  # FlavorInfo
+_FLAVOR_INFO = _flavor_info(_DISK)  # FlavorInfo
 
 _FLAVOR_DETAIL = o({
     "flavor_type": s(),
@@ -836,14 +818,9 @@ _SCHEDULE_POLICY_RESP = o({
     "preemptible": b(),
 })  # SchedulePolicyResp
 
-_OBS_MODEL_RESP = o({
-    "obs_path": s(),
-    "local_path": s(),
-})  # ObsModelResp
+_OBS_MODEL_RESP = _OBS  # ObsModelResp: field for field the SDK model Obs
 
-_OUTPUT_MODEL_RESP = o({
-    "obs": _OBS_MODEL_RESP,
-})  # OutputModelResp
+_OUTPUT_MODEL_RESP = _OUTPUT_MODEL  # OutputModelResp: field for field the SDK model OutputModel
 
 _ASSET_MODEL_RESP = o({
     "id": s(),
@@ -881,15 +858,9 @@ _JUPYTER_LAB = o({
     "token": s(),
 })  # JupyterLab
 
-_TENSORBOARD = o({
-    "url": s(),
-    "token": s(),
-})  # Tensorboard
+_TENSORBOARD = _JUPYTER_LAB  # Tensorboard: field for field the SDK model JupyterLab
 
-_MIND_STUDIO_INSIGHT = o({
-    "url": s(),
-    "token": s(),
-})  # MindStudioInsight
+_MIND_STUDIO_INSIGHT = _JUPYTER_LAB  # MindStudioInsight: field for field the SDK model JupyterLab
 
 _JOB_ENDPOINTS_RESP = o({
     "ssh": _SSH_RESP,
@@ -925,18 +896,7 @@ _LIST_TRAINING_JOBS_RESPONSE = o({
     "items": a(_JOB_RESPONSE),
 })  # ListTrainingJobsResponse
 
-_FLAVOR_RESPONSE_WITH_SUPPORT = o({
-    "pool_id": s(),
-    "flavor_id": s(),
-    "flavor_name": s(),
-    "support_engines": s(),
-    "support_groups": s(),
-    "max_num": i(),
-    "flavor_type": s(),
-    "billing": _BILLING_INFO,
-    "flavor_info": _FLAVOR_INFO_RESPONSE,
-    "attributes": m(s()),
-})  # FlavorResponseWithSupport
+_FLAVOR_RESPONSE_WITH_SUPPORT = _flavor_response(support_engines=s(), support_groups=s())  # FlavorResponseWithSupport
 
 _SHOW_TRAINING_JOB_FLAVORS_RESPONSE = o({
     "total_count": i(),
@@ -950,9 +910,7 @@ _LIST_ENGINES_IMAGE_INFO = o({
 })  # ListEnginesImageInfo
 
 _LIST_ENGINES_ITEMS = o({
-    "engine_id": s(),
-    "engine_name": s(),
-    "engine_version": s(),
+    **_ENGINE_NAME,
     "v1_compatible": b(),
     "run_user": s(),
     "image_info": _LIST_ENGINES_IMAGE_INFO,
