@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from airflow_provider_modelarts.emulator.state import Emulator
 
 INT_TEXT = re.compile(r"-?\d+")
+#: A route's handler.
+Handler = Callable[[Request, "Emulator"], Response]
 #: One route: (method, path pattern, operation, handler); its request-log kind is ``<family>.<operation>``.
-RouteSpec = tuple[str, str, str, Callable[[Request, "Emulator"], Response]]
+RouteSpec = tuple[str, str, str, Handler]
 
 
 def ms(seconds: float) -> int:
@@ -110,6 +112,33 @@ def page_window(req: Request, *, default_size: int = 10, max_size: int = 100, si
 def page(items: list[Any], req: Request, **window: Any) -> list[Any]:
     """The page of ``items`` (already filtered and sorted) that ``req`` asks for (see :func:`page_window`)."""
     return items[page_window(req, **window)]
+
+
+#: How a resource's standard operations go on the wire, by the verb their name starts with (``create``,
+#: ``list_versions``, ``get_config``, ...): (method, on one resource rather than on the collection).
+STANDARD_VERBS = {"create": ("POST", False), "list": ("GET", False), "get": ("GET", True), "update": ("PUT", True),
+                  "delete": ("DELETE", True)}
+
+
+def resource_routes(collection: str, one: str, **handlers: Handler) -> list[RouteSpec]:
+    """The routes of a resource's standard operations, in the given order (see :data:`STANDARD_VERBS`).
+
+    An operation named ``create...`` is POST on ``collection``, ``list...`` GET on it; ``get...``, ``update...``
+    and ``delete...`` are GET, PUT and DELETE on ``one``.
+
+    :param collection: the path pattern of the collection (``.../datasets``).
+    :param one: the path pattern of one resource in it (``.../datasets/{dataset_id}``).
+    :param handlers: the handler of each operation, by operation name.
+    :raises ValueError: for an operation name that starts with no standard verb.
+    """
+    routes: list[RouteSpec] = []
+    for op, handler in handlers.items():
+        verb = op.split("_", 1)[0]
+        if verb not in STANDARD_VERBS:
+            raise ValueError(f"{op} is not a standard operation ({sorted(STANDARD_VERBS)})")
+        method, on_one = STANDARD_VERBS[verb]
+        routes.append((method, one if on_one else collection, op, handler))
+    return routes
 
 
 def add_routes(router: Router, family: str, routes: Iterable[RouteSpec]) -> None:

@@ -68,6 +68,7 @@ from airflow_provider_modelarts.emulator.resources.common import (
     check_name,
     now_ms,
     page,
+    resource_routes,
 )
 from airflow_provider_modelarts.emulator.state import Lifecycle
 
@@ -764,18 +765,12 @@ def delete_one_sample(emu: Emulator, ds: dict[str, Any], sample_id: str, delete_
 ONE = BASE + "/{dataset_id}"
 SAMPLES = ONE + "/data-annotations/samples"
 ROUTES: list[RouteSpec] = [
-    ("GET", BASE, "list", list_datasets),
-    ("POST", BASE, "create", create_dataset),
-    ("GET", ONE, "get", show_dataset),
-    ("PUT", ONE, "update", update_dataset),
-    ("DELETE", ONE, "delete", delete_dataset),
-    ("GET", ONE + "/versions", "list_versions", list_versions),
-    ("POST", ONE + "/versions", "create_version", create_version),
-    ("GET", ONE + "/versions/{version_id}", "get_version", show_version),
-    ("DELETE", ONE + "/versions/{version_id}", "delete_version", delete_version),
+    *resource_routes(BASE, ONE, list=list_datasets, create=create_dataset, get=show_dataset, update=update_dataset,
+                     delete=delete_dataset),
+    *resource_routes(ONE + "/versions", ONE + "/versions/{version_id}", list_versions=list_versions,
+                     create_version=create_version, get_version=show_version, delete_version=delete_version),
     ("POST", SAMPLES + "/delete", "delete_samples", delete_samples),
-    ("GET", SAMPLES, "list_samples", list_samples),
-    ("GET", SAMPLES + "/{sample_id}", "get_sample", show_sample),
+    *resource_routes(SAMPLES, SAMPLES + "/{sample_id}", list_samples=list_samples, get_sample=show_sample),
 ]
 
 

@@ -48,6 +48,7 @@ from airflow_provider_modelarts.emulator.resources.common import (
     check_name,
     ms,
     page_window,
+    resource_routes,
 )
 from airflow_provider_modelarts.emulator.state import Lifecycle
 
@@ -403,12 +404,8 @@ def _delete(req: Request, emu: Emulator) -> Response:
 
 
 MODELS = "/v1/{project_id}/models"
-ROUTES: list[RouteSpec] = [
-    ("POST", MODELS, "create", _create),
-    ("GET", MODELS, "list", _list),
-    ("GET", MODELS + "/{model_id}", "get", _get),
-    ("DELETE", MODELS + "/{model_id}", "delete", _delete),
-]
+ROUTES: list[RouteSpec] = resource_routes(MODELS, MODELS + "/{model_id}", create=_create, list=_list, get=_get,
+                                          delete=_delete)
 
 
 def register(router: Router) -> None:

@@ -70,7 +70,14 @@ from typing import TYPE_CHECKING, Any
 from airflow_provider_modelarts.emulator.http import ApiError, Request, Response, bad_request
 from airflow_provider_modelarts.emulator.obspath import split_obs_path
 from airflow_provider_modelarts.emulator.resources import models
-from airflow_provider_modelarts.emulator.resources.common import RouteSpec, add_routes, as_int, check_name, ms
+from airflow_provider_modelarts.emulator.resources.common import (
+    RouteSpec,
+    add_routes,
+    as_int,
+    check_name,
+    ms,
+    resource_routes,
+)
 from airflow_provider_modelarts.emulator.resources.models import (
     NAME_RULE,
     check_choice,
@@ -729,11 +736,7 @@ SERVICES = "/v1/{project_id}/services"
 ONE_SERVICE = SERVICES + "/{service_id}"
 ROUTES: list[RouteSpec] = [  # ``specifications`` before ``{service_id}``
     ("GET", SERVICES + "/specifications", "specifications", _specifications),
-    ("POST", SERVICES, "create", _create),
-    ("GET", SERVICES, "list", _list),
-    ("GET", ONE_SERVICE, "get", _get),
-    ("PUT", ONE_SERVICE, "update", _update),
-    ("DELETE", ONE_SERVICE, "delete", _delete),
+    *resource_routes(SERVICES, ONE_SERVICE, create=_create, list=_list, get=_get, update=_update, delete=_delete),
     ("GET", ONE_SERVICE + "/monitor", "monitor", _monitor),
     ("GET", ONE_SERVICE + "/logs", "logs", _logs),
     ("GET", ONE_SERVICE + "/events", "events", _events),

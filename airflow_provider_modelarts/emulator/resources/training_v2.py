@@ -84,7 +84,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_modelarts.emulator.http import ApiError, Request, Response, Router
 from airflow_provider_modelarts.emulator.obspath import split_obs_path
-from airflow_provider_modelarts.emulator.resources.common import RouteSpec, add_routes
+from airflow_provider_modelarts.emulator.resources.common import RouteSpec, add_routes, resource_routes
 from airflow_provider_modelarts.emulator.state import Lifecycle
 
 if TYPE_CHECKING:
@@ -950,15 +950,13 @@ def search_jobs(req: Request, emu: Emulator) -> Response:
                           "ai_project": "default-ai-project", "items": page})
 
 
-ONE_JOB = "/v2/{project_id}/training-jobs/{training_job_id}"
+JOBS = "/v2/{project_id}/training-jobs"
+ONE_JOB = JOBS + "/{training_job_id}"
 ROUTES: list[RouteSpec] = [
-    ("POST", "/v2/{project_id}/training-jobs", "create", create_job),
     ("POST", "/v2/{project_id}/training-job-searches", "list", search_jobs),
     ("GET", "/v2/{project_id}/training-job-flavors", "flavors", list_flavors),
     ("GET", "/v2/{project_id}/training-job-engines", "engines", list_engines),
-    ("GET", ONE_JOB, "get", show_job),
-    ("PUT", ONE_JOB, "update", update_job),
-    ("DELETE", ONE_JOB, "delete", delete_job),
+    *resource_routes(JOBS, ONE_JOB, create=create_job, get=show_job, update=update_job, delete=delete_job),
     ("POST", ONE_JOB + "/actions", "action", job_action),
     ("GET", ONE_JOB + "/tasks/{task_id}/logs/preview", "log_preview", log_preview),
     ("GET", ONE_JOB + "/tasks/{task_id}/logs/url", "log_url", log_url),

@@ -66,7 +66,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from airflow_provider_modelarts.emulator.resources.common import RouteSpec, add_routes
+from airflow_provider_modelarts.emulator.resources.common import RouteSpec, add_routes, resource_routes
 from airflow_provider_modelarts.emulator.resources.training_v1.base import OUTCOME_KIND
 from airflow_provider_modelarts.emulator.resources.training_v1.catalog import list_builtin, list_engines, list_specs
 from airflow_provider_modelarts.emulator.resources.training_v1.job_configs import (
@@ -102,34 +102,29 @@ from airflow_provider_modelarts.emulator.resources.training_v1.visualization imp
 if TYPE_CHECKING:
     from airflow_provider_modelarts.emulator.http import Router
 
+V1 = "/v1/{project_id}"
+JOBS = V1 + "/training-jobs"
+ONE_JOB = JOBS + "/{job_id}"
+ONE_VERSION = ONE_JOB + "/versions/{version_id}"
+CONFIGS = V1 + "/training-job-configs"
+VISUALIZATIONS = V1 + "/visualization-jobs"
 ROUTES: list[RouteSpec] = [
-    ("POST", "/v1/{project_id}/training-jobs", "create", create_job),
-    ("GET", "/v1/{project_id}/training-jobs", "list", list_jobs),
-    ("PUT", "/v1/{project_id}/training-jobs/{job_id}", "update", update_job),
-    ("DELETE", "/v1/{project_id}/training-jobs/{job_id}", "delete", delete_job),
-    ("POST", "/v1/{project_id}/training-jobs/{job_id}/versions", "create_version", create_version),
-    ("GET", "/v1/{project_id}/training-jobs/{job_id}/versions", "list_versions", list_versions),
-    ("GET", "/v1/{project_id}/training-jobs/{job_id}/versions/{version_id}", "get_version", get_version_detail),
-    ("DELETE", "/v1/{project_id}/training-jobs/{job_id}/versions/{version_id}", "delete_version", delete_version),
-    ("POST", "/v1/{project_id}/training-jobs/{job_id}/versions/{version_id}/stop", "stop", stop_version),
-    ("GET", "/v1/{project_id}/training-jobs/{job_id}/versions/{version_id}/log/file-names", "log_files",
-     list_log_files),
-    ("GET", "/v1/{project_id}/training-jobs/{job_id}/versions/{version_id}/aom-log", "aom_log", aom_log),
-    ("POST", "/v1/{project_id}/training-job-configs", "create_config", create_config),
-    ("GET", "/v1/{project_id}/training-job-configs", "list_configs", list_configs),
-    ("GET", "/v1/{project_id}/training-job-configs/{config_name}", "get_config", get_config),
-    ("PUT", "/v1/{project_id}/training-job-configs/{config_name}", "update_config", update_config),
-    ("DELETE", "/v1/{project_id}/training-job-configs/{config_name}", "delete_config", delete_config),
-    ("POST", "/v1/{project_id}/visualization-jobs", "create_visualization", create_vis),
-    ("GET", "/v1/{project_id}/visualization-jobs", "list_visualization", list_vis),
-    ("GET", "/v1/{project_id}/visualization-jobs/{job_id}", "get_visualization", get_vis_detail),
-    ("PUT", "/v1/{project_id}/visualization-jobs/{job_id}", "update_visualization", update_vis),
-    ("DELETE", "/v1/{project_id}/visualization-jobs/{job_id}", "delete_visualization", delete_vis),
-    ("POST", "/v1/{project_id}/visualization-jobs/{job_id}/stop", "stop_visualization", stop_vis),
-    ("POST", "/v1/{project_id}/visualization-jobs/{job_id}/restart", "restart_visualization", restart_vis),
-    ("GET", "/v1/{project_id}/built-in-algorithms", "builtin_algorithms", list_builtin),
-    ("GET", "/v1/{project_id}/job/resource-specs", "resource_specs", list_specs),
-    ("GET", "/v1/{project_id}/job/ai-engines", "ai_engines", list_engines),
+    *resource_routes(JOBS, ONE_JOB, create=create_job, list=list_jobs, update=update_job, delete=delete_job),
+    *resource_routes(ONE_JOB + "/versions", ONE_VERSION, create_version=create_version, list_versions=list_versions,
+                     get_version=get_version_detail, delete_version=delete_version),
+    ("POST", ONE_VERSION + "/stop", "stop", stop_version),
+    ("GET", ONE_VERSION + "/log/file-names", "log_files", list_log_files),
+    ("GET", ONE_VERSION + "/aom-log", "aom_log", aom_log),
+    *resource_routes(CONFIGS, CONFIGS + "/{config_name}", create_config=create_config, list_configs=list_configs,
+                     get_config=get_config, update_config=update_config, delete_config=delete_config),
+    *resource_routes(VISUALIZATIONS, VISUALIZATIONS + "/{job_id}", create_visualization=create_vis,
+                     list_visualization=list_vis, get_visualization=get_vis_detail, update_visualization=update_vis,
+                     delete_visualization=delete_vis),
+    ("POST", VISUALIZATIONS + "/{job_id}/stop", "stop_visualization", stop_vis),
+    ("POST", VISUALIZATIONS + "/{job_id}/restart", "restart_visualization", restart_vis),
+    ("GET", V1 + "/built-in-algorithms", "builtin_algorithms", list_builtin),
+    ("GET", V1 + "/job/resource-specs", "resource_specs", list_specs),
+    ("GET", V1 + "/job/ai-engines", "ai_engines", list_engines),
 ]
 
 
