@@ -228,9 +228,7 @@ class AsyncModelArtsClient(ClientCore):
                     resp = await self._send_prepared(prep.method, prep.url, prep.headers, prep.body, "iam.token",
                                                      idempotent=True)
                     cached = self.token_auth.accept_token_response(resp.status, resp.headers, resp.body)
-        if not self._project_id and cached.project_id:
-            self._project_id = cached.project_id
-        return cached.token
+        return self.remember_token(cached)
 
     async def get_project_id(self) -> str:
         if not self._project_id:
@@ -243,18 +241,16 @@ class AsyncModelArtsClient(ClientCore):
 
     async def send(self, req: ApiRequest, *, project: bool = True) -> RawResponse:
         project_id = await self.get_project_id() if project and "{project_id}" in req.path else None
-        refreshed = False
-        while True:
-            token = await self._token() if self.uses_token else None
-            prep = self.prepare(req, project_id, token)
-            resp = await self._send_prepared(prep.method, prep.url, prep.headers, prep.body, req.kind,
-                                             idempotent=req.is_idempotent)
-            if resp.status == 401 and self.token_auth is not None and not refreshed \
-                    and not self.token_auth.fixed_token:
-                self.token_auth.invalidate()
-                refreshed = True
-                continue
-            return resp
+        resp = await self._send_once(req, project_id)
+        if self.token_rejected(resp):
+            resp = await self._send_once(req, project_id)  # once more, with a new token
+        return resp
+
+    async def _send_once(self, req: ApiRequest, project_id: str | None) -> RawResponse:
+        token = await self._token() if self.uses_token else None
+        prep = self.prepare(req, project_id, token)
+        return await self._send_prepared(prep.method, prep.url, prep.headers, prep.body, req.kind,
+                                         idempotent=req.is_idempotent)
 
     async def call(self, req: ApiRequest, *, project: bool = True) -> Any:
         return self.check(req, await self.send(req, project=project))

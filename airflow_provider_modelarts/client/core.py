@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from airflow_provider_modelarts import __version__
-from airflow_provider_modelarts.client.auth import AkSkAuth, Prepared, TokenAuth
+from airflow_provider_modelarts.client.auth import AkSkAuth, CachedToken, Prepared, TokenAuth
 from airflow_provider_modelarts.client.config import ClientSettings
 from airflow_provider_modelarts.client.errors import ModelArtsApiError
 from airflow_provider_modelarts.client.request import ApiRequest, path_param
@@ -93,6 +93,28 @@ class ClientCore:
             return self.aksk.prepare(req.method, base, path, req.query_pairs(), headers, body)
         assert token is not None
         return TokenAuth.prepare(token, req.method, base, path, req.query_pairs(), headers, body)
+
+    def token_rejected(self, resp: RawResponse) -> bool:
+        """Whether ``resp`` (the answer to a request's first send) asks for one more send with a new IAM token.
+
+        True for a 401 under a renewable token (not a fixed ``X-Auth-Token``); the cached token is then dropped so
+        that the next send fetches a new one. The caller sends once more, and returns that answer whatever it is.
+
+        :param resp: the answer to the first send.
+        """
+        if resp.status != 401 or self.token_auth is None or self.token_auth.fixed_token:
+            return False
+        self.token_auth.invalidate()
+        return True
+
+    def remember_token(self, cached: CachedToken) -> str:
+        """The token to send from ``cached``, taking its project id when the settings name none.
+
+        :param cached: the cached (or just fetched) IAM token.
+        """
+        if not self._project_id and cached.project_id:
+            self._project_id = cached.project_id
+        return cached.token
 
     def projects_request(self) -> ApiRequest:
         """``GET {iam}/v3/projects?name={region}``: resolve the project id with AK/SK."""

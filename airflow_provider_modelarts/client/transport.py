@@ -59,9 +59,7 @@ class ModelArtsClient(ClientCore):
             prep = self.token_auth.token_request()
             resp = self._send_prepared(prep.method, prep.url, prep.headers, prep.body, "iam.token", idempotent=True)
             cached = self.token_auth.accept_token_response(resp.status, resp.headers, resp.body)
-        if not self._project_id and cached.project_id:
-            self._project_id = cached.project_id
-        return cached.token
+        return self.remember_token(cached)
 
     def _send_prepared(self, method: str, url: str, headers: dict[str, str], body: bytes | None, kind: str,
                        *, idempotent: bool) -> RawResponse:
@@ -93,18 +91,17 @@ class ModelArtsClient(ClientCore):
     def send(self, req: ApiRequest, *, project: bool = True) -> RawResponse:
         """Send one operation with auth and retries; returns the final answer, whatever its status."""
         project_id = self.project_id if project and "{project_id}" in req.path else None
-        refreshed = False
-        while True:
-            token = self._token() if self.uses_token else None
-            prep = self.prepare(req, project_id, token)
-            resp = self._send_prepared(prep.method, prep.url, prep.headers, prep.body, req.kind,
-                                       idempotent=req.is_idempotent)
-            if resp.status == 401 and self.token_auth is not None and not refreshed \
-                    and not self.token_auth.fixed_token:
-                self.token_auth.invalidate()
-                refreshed = True
-                continue
-            return resp
+        resp = self._send_once(req, project_id)
+        if self.token_rejected(resp):
+            resp = self._send_once(req, project_id)  # once more, with a new token
+        return resp
+
+    def _send_once(self, req: ApiRequest, project_id: str | None) -> RawResponse:
+        """Authenticate ``req`` (the cached token, or a new one) and send it with retries."""
+        token = self._token() if self.uses_token else None
+        prep = self.prepare(req, project_id, token)
+        return self._send_prepared(prep.method, prep.url, prep.headers, prep.body, req.kind,
+                                   idempotent=req.is_idempotent)
 
     def call(self, req: ApiRequest, *, project: bool = True) -> Any:
         """Send and decode; raises the typed :class:`~.errors.ModelArtsApiError` on an error answer."""

@@ -80,6 +80,21 @@ def test_one_token_request_for_100_calls_and_refresh_after_401(emulator, caplog)
     assert emulator.password not in text and emulator.token() not in text
 
 
+def test_async_client_refreshes_its_token_once_after_401(emulator) -> None:
+    clear_token_cache()
+
+    async def call() -> None:
+        async with AsyncModelArtsClient(user_settings(emulator)) as client:
+            await client.call(datasets.list_datasets())
+
+    asyncio.run(call())
+    assert emulator.count("iam.token.create") == 1
+    emulator.expire_tokens()
+    asyncio.run(call())
+    assert emulator.count("iam.token.create") == 2  # the 401 dropped the cached token, one fresh one came
+    assert [r["status"] for r in emulator.requests("datasets.list")][-2:] == [401, 200]
+
+
 def test_503_then_200_retries_with_backoff(emulator) -> None:
     sleeps = Sleeps()
     client = ModelArtsClient(aksk_settings(emulator, project_id=emulator.project_id), sleep=sleeps)
