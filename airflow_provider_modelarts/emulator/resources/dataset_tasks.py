@@ -60,7 +60,6 @@ from typing import TYPE_CHECKING, Any
 
 from airflow_provider_modelarts.emulator.http import ApiError, Request, Response, Router, bad_request
 from airflow_provider_modelarts.emulator.resources.common import (
-    RouteSpec,
     add_routes,
     check_name,
     now_ms,
@@ -567,17 +566,14 @@ def show_workforce_task(req: Request, emu: Emulator) -> Response:
     return Response(200, render_workforce(emu, ds, task))
 
 
-ROUTES: list[RouteSpec] = [
-    *resource_routes(ONE + "/import-tasks", ONE + "/import-tasks/{task_id}", list_import_tasks=list_import_tasks,
-                     create_import_task=create_import_task, get_import_task=show_import_task),
-    *resource_routes(ONE + "/export-tasks", ONE + "/export-tasks/{task_id}", list_export_tasks=list_export_tasks,
-                     create_export_task=create_export_task, get_export_task=show_export_task),
-    *resource_routes(ONE + "/workforce-tasks", ONE + "/workforce-tasks/{workforce_task_id}",
-                     list_workforce_tasks=list_workforce_tasks, create_workforce_task=create_workforce_task,
-                     get_workforce_task=show_workforce_task),
-]
-
-
 def register(router: Router) -> None:
     """Register the import, export and workforce task routes (kinds ``datasets.<op>``)."""
-    add_routes(router, "datasets", ROUTES)
+    add_routes(router, "datasets", [
+        *resource_routes(ONE + "/import-tasks", ONE + "/import-tasks/{task_id}", list_import_tasks=list_import_tasks,
+                         create_import_task=create_import_task, get_import_task=show_import_task),
+        *resource_routes(ONE + "/export-tasks", ONE + "/export-tasks/{task_id}", list_export_tasks=list_export_tasks,
+                         create_export_task=create_export_task, get_export_task=show_export_task),
+        *resource_routes(ONE + "/workforce-tasks", ONE + "/workforce-tasks/{workforce_task_id}",
+                         list_workforce_tasks=list_workforce_tasks, create_workforce_task=create_workforce_task,
+                         get_workforce_task=show_workforce_task),
+    ])
