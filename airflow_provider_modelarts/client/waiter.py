@@ -243,37 +243,55 @@ class Waiter:
         return None, self.next_sleep(now, retry_delay)
 
 
+class PollRun:
+    """One poll's :meth:`Waiter.poll_steps` as both loops drive it: the request to send next (None once the steps
+    are over), fed the answer or the transient error; then the poll's result.
+
+    :param waiter: the waiter whose steps to run.
+    """
+
+    def __init__(self, waiter: Waiter) -> None:
+        self._steps = waiter.poll_steps()
+        self.request: ApiRequest | None = next(self._steps)
+        self.result: PollResult = (None, None, None)
+
+    def feed(self, answer: Any = None, error: Exception | None = None) -> None:
+        """Give the steps the answer to :attr:`request` (or the transient ``error`` it raised).
+
+        :param answer: the decoded answer.
+        :param error: the transient error instead of an answer.
+        """
+        try:
+            self.request = self._steps.send(answer) if error is None else self._steps.throw(error)
+        except StopIteration as done:
+            self.request, self.result = None, done.value
+
+
 def poll_once(client: ModelArtsClient, waiter: Waiter) -> PollResult:
     """One poll: read the resource and, when due, its new log lines. Returns (outcome or None, resource, retry
     delay)."""
-    steps = waiter.poll_steps()
-    req = next(steps)
-    try:
-        while True:
-            try:
-                answer = client.call(req)
-            except TRANSIENT_ERRORS as exc:
-                req = steps.throw(exc)
-            else:
-                req = steps.send(answer)
-    except StopIteration as done:
-        return done.value  # type: ignore[no-any-return]
+    run = PollRun(waiter)
+    while run.request is not None:
+        try:
+            answer = client.call(run.request)
+        except TRANSIENT_ERRORS as exc:
+            run.feed(error=exc)
+        else:
+            run.feed(answer)
+    return run.result
 
 
 async def apoll_once(client: AsyncModelArtsClient, waiter: Waiter) -> PollResult:
     """:func:`poll_once` with the async client (the trigger's poll): the same steps, awaited."""
-    steps = waiter.poll_steps()
-    req = next(steps)
-    try:
-        while True:
-            try:
-                answer = await client.call(req)
-            except TRANSIENT_ERRORS as exc:
-                req = steps.throw(exc)
-            else:
-                req = steps.send(answer)
-    except StopIteration as done:
-        return done.value  # type: ignore[no-any-return]
+    run = PollRun(waiter)
+    while run.request is not None:
+        try:
+            answer = await client.call(run.request)
+        except TRANSIENT_ERRORS as exc:
+            run.feed(error=exc)
+        else:
+            run.feed(answer)
+    return run.result
 
 
 def wait_sync(client: ModelArtsClient, waiter: Waiter, *, sleep: Callable[[float], None] = time.sleep,

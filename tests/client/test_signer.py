@@ -127,3 +127,17 @@ def test_canonical_query_sorts_raw_pairs() -> None:
 def test_missing_keys_refused() -> None:
     with pytest.raises(ValueError, match="AK and SK"):
         sign_request("GET", "https://h/x", {}, None, "", SK)
+
+
+@pytest.mark.parametrize("auth", ["aksk", "token"])
+def test_boolean_query_parameters_go_on_the_wire_as_true_and_false(auth: str) -> None:
+    from airflow_provider_modelarts.client.api.datasets import list_datasets
+    from airflow_provider_modelarts.client.config import ClientSettings
+    from airflow_provider_modelarts.client.core import ClientCore
+
+    settings = (ClientSettings(ak=AK, sk=SK, project_id=PROJECT, modelarts_endpoint="https://ma.example")
+                if auth == "aksk" else
+                ClientSettings(auth_type="iam_user", account="d", user="u", password="p", project_id=PROJECT,
+                               modelarts_endpoint="https://ma.example", iam_endpoint="https://iam.example"))
+    prepared = ClientCore(settings).prepare(list_datasets(with_labels=True, support_export=False), PROJECT, "tok")
+    assert prepared.url.endswith("?support_export=false&with_labels=true")

@@ -26,11 +26,7 @@ def list_datasets(*, dataset_type: int | None = None, search_content: str | None
     """``GET /v2/{project_id}/datasets`` (``offset`` page index and ``limit`` added by :data:`DATASET_PAGER`)."""
     return ApiRequest("GET", BASE, "datasets.list", query=[("dataset_type", dataset_type),
                       ("search_content", search_content), ("sort_by", sort_by), ("order", order),
-                      ("with_labels", _flag(with_labels)), ("support_export", _flag(support_export))])
-
-
-def _flag(value: bool | None) -> str | None:
-    return None if value is None else ("true" if value else "false")
+                      ("with_labels", with_labels), ("support_export", support_export)])
 
 
 def create_dataset(body: dict[str, Any]) -> ApiRequest:
