@@ -102,12 +102,11 @@ from airflow_provider_modelarts.emulator.resources.training_v1.visualization imp
 if TYPE_CHECKING:
     from airflow_provider_modelarts.emulator.http import Router
 
-V1 = "/v1/{project_id}"
-JOBS = V1 + "/training-jobs"
+JOBS = "/v1/{project_id}/training-jobs"
 ONE_JOB = JOBS + "/{job_id}"
 ONE_VERSION = ONE_JOB + "/versions/{version_id}"
-CONFIGS = V1 + "/training-job-configs"
-VISUALIZATIONS = V1 + "/visualization-jobs"
+CONFIGS = "/v1/{project_id}/training-job-configs"
+VISUALIZATIONS = "/v1/{project_id}/visualization-jobs"
 ROUTES: list[RouteSpec] = [
     *resource_routes(JOBS, ONE_JOB, create=create_job, list=list_jobs, update=update_job, delete=delete_job),
     *resource_routes(ONE_JOB + "/versions", ONE_VERSION, create_version=create_version, list_versions=list_versions,
@@ -122,9 +121,9 @@ ROUTES: list[RouteSpec] = [
                      delete_visualization=delete_vis),
     ("POST", VISUALIZATIONS + "/{job_id}/stop", "stop_visualization", stop_vis),
     ("POST", VISUALIZATIONS + "/{job_id}/restart", "restart_visualization", restart_vis),
-    ("GET", V1 + "/built-in-algorithms", "builtin_algorithms", list_builtin),
-    ("GET", V1 + "/job/resource-specs", "resource_specs", list_specs),
-    ("GET", V1 + "/job/ai-engines", "ai_engines", list_engines),
+    ("GET", "/v1/{project_id}/built-in-algorithms", "builtin_algorithms", list_builtin),
+    ("GET", "/v1/{project_id}/job/resource-specs", "resource_specs", list_specs),
+    ("GET", "/v1/{project_id}/job/ai-engines", "ai_engines", list_engines),
 ]
 
 
