@@ -7,7 +7,8 @@
 * :class:`ModelArtsWaitingOperator`: the waiting arguments (``wait_for_completion``, ``poll_interval``,
   ``max_wait``, ``deferrable``, ``poll_error_budget``): check once, then poll here or defer to the trigger; a
   timeout stops the resource; ``on_kill`` stops it.
-* :class:`ModelArtsResourceOperator`: create (or reattach, ``action_if_exists``) and wait.
+* :class:`ModelArtsResourceOperator`: create (or reattach, ``action_if_exists``) and wait;
+  :class:`ModelArtsLogStreamingOperator` adds ``stream_logs`` for the resources with a log (training jobs).
 * :class:`ModelArtsActionOperator`: send one action (stop, terminate, restart) and wait for it to take effect.
 * :class:`ModelArtsDeleteOperator`: one delete (``ignore_missing``).
 
@@ -204,7 +205,7 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
 
     #: a stop was asked for: a stopped resource is the success of the wait
     expect_stop: ClassVar[bool] = False
-    #: copy the remote log into the task log while waiting (operators of kinds with logs take ``stream_logs``)
+    #: copy the remote log into the task log while waiting (the argument of :class:`ModelArtsLogStreamingOperator`)
     stream_logs: bool = False
 
     def __init__(self, *, wait_for_completion: bool = True, poll_interval: float = 30.0,
@@ -374,16 +375,14 @@ class ModelArtsResourceOperator(ModelArtsWaitingOperator):
     :param deferrable: free the worker while waiting (default ``[operators] default_deferrable``).
     :param action_if_exists: what to do when an earlier try of this task instance created the resource:
         ``reattach`` (wait on it), ``fail``, or ``new`` (create another one).
-    :param stream_logs: copy the remote log into the task log while waiting.
     :param poll_error_budget: consecutive transient polling errors tolerated before failing.
     """
 
-    def __init__(self, *, action_if_exists: str = "reattach", stream_logs: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, action_if_exists: str = "reattach", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if action_if_exists not in ACTIONS_IF_EXISTS:
             raise ValueError(f"action_if_exists must be one of {ACTIONS_IF_EXISTS}, got {action_if_exists!r}")
         self.action_if_exists = action_if_exists
-        self.stream_logs = stream_logs
 
     # ---- to implement ---------------------------------------------------------------------------------------
     def prepare(self, context: Context) -> dict[str, Any]:
@@ -454,6 +453,17 @@ class ModelArtsResourceOperator(ModelArtsWaitingOperator):
         if not self.wait_for_completion:
             return dict(ids)
         return self.wait(context, ids)
+
+
+class ModelArtsLogStreamingOperator(ModelArtsResourceOperator):
+    """Base of the creates whose resource has a log to follow while waiting (the v2 and v1 training jobs).
+
+    :param stream_logs: copy the remote log into the task log while waiting, each line once.
+    """
+
+    def __init__(self, *, stream_logs: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stream_logs = stream_logs
 
 
 class ModelArtsActionOperator(ModelArtsWaitingOperator):

@@ -142,8 +142,7 @@ class _DatasetResourceOperator(ModelArtsResourceOperator):
     ``{dataset_id, task_id}`` of an import, export or labeling task pushed as ``dataset_id`` and
     :attr:`task_id_key`.
 
-    Its arguments are those of :class:`~airflow_provider_modelarts.operators.base.ModelArtsResourceOperator`;
-    ``stream_logs`` defaults to False (these resources have no log).
+    Its arguments are those of :class:`~airflow_provider_modelarts.operators.base.ModelArtsResourceOperator`.
     """
 
     console_link = ModelArtsDatasetLink
@@ -151,7 +150,6 @@ class _DatasetResourceOperator(ModelArtsResourceOperator):
     task_id_key: ClassVar[str] = ""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         #: when the create was sent (epoch ms): the start of the window a lost reply is looked for in
         self._sent_ms: int | None = None

@@ -92,7 +92,6 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
                  model_metrics: Any = None, model_docs: list[dict[str, Any]] | None = None,
                  template: dict[str, Any] | None = None, workspace_id: str | None = None,
                  model_spec: dict[str, Any] | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.model_version = model_version
         self.model_type = model_type

@@ -129,7 +129,6 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
                  cluster_id: str | None = None, pool_name: str | None = None, schedule: Any = None,
                  workspace_id: str | None = None, service_spec: dict[str, Any] | None = None,
                  max_instance_count: int = DEFAULT_MAX_INSTANCES, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.configs = configs
         self.model_id = model_id
@@ -220,7 +219,6 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
                  status: str | None = None, description: str | None = None, schedule: Any = None,
                  rollback_on_failure: bool = False, max_instance_count: int = DEFAULT_MAX_INSTANCES,
                  **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.service_id = service_id
         self.configs = configs

@@ -18,7 +18,7 @@ from airflow_provider_modelarts.links.modelarts import ModelArtsTrainingJobLink
 from airflow_provider_modelarts.operators.base import (
     ModelArtsActionOperator,
     ModelArtsDeleteOperator,
-    ModelArtsResourceOperator,
+    ModelArtsLogStreamingOperator,
     deterministic_name,
     run_key,
 )
@@ -46,13 +46,13 @@ TRAINING_METRICS = "training_metrics"
 TERMINATE_REFUSED = "ModelArts.2796"
 
 
-class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsResourceOperator):
+class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsLogStreamingOperator):
     """Create a v2 training job and wait for it (ModelArts ``POST /v2/{project_id}/training-jobs``).
 
     The Estimator arguments (SDK reference section 8) are all templated; ``job_spec`` is merged over what they
     produce. The waiting arguments (``wait_for_completion``, ``poll_interval``, ``max_wait`` (then the job is
     terminated), ``deferrable``, ``action_if_exists``, ``stream_logs``, ``poll_error_budget``) are those of
-    :class:`~.base.ModelArtsResourceOperator`.
+    :class:`~.base.ModelArtsLogStreamingOperator` and its bases.
 
     :param job_spec: a REST-shaped body merged over what the arguments produce.
     :param collect_metrics: push the per-worker metrics to XCom :data:`TRAINING_METRICS`.

@@ -15,7 +15,6 @@ and its meaning.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,20 +26,23 @@ from airflow_provider_modelarts.operators.base import (
     ModelArtsActionOperator,
     ModelArtsBaseOperator,
     ModelArtsDeleteOperator,
+    ModelArtsLogStreamingOperator,
     ModelArtsResourceOperator,
     deterministic_name,
     run_key,
 )
-from airflow_provider_modelarts.specs import SpecError
 from airflow_provider_modelarts.specs.training_v1 import (
     NAME_MAX,
+    V1_CONFIG_ARGS,
     V1_ESTIMATOR_ARGS,
+    V1_VERSION_ARGS,
     VIS_NAME_MAX,
-    WHAT,
     as_id,
     config_body,
     job_body,
     marked_description,
+    next_free_name,
+    own_entries,
     version_body,
     visualization_body,
 )
@@ -61,61 +63,6 @@ NOT_ALLOWED = "ModelArts.0105"  # "This job can't be stop. job status: 10" and t
 def run_marker(context: Context) -> str:
     """``[airflow-run:<run key>]``: what a version create's ``job_desc`` ends with (one task instance, every try)."""
     return f"[airflow-run:{run_key(context)}]"
-
-
-def _name_pattern(base: str) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(base)}(-\d+)?$")
-
-
-def _own_jobs(jobs: list[dict[str, Any]], base: str) -> list[dict[str, Any]]:
-    """The entries named ``base`` or ``base-<n>`` (what tries of one task instance create), newest first."""
-    pattern = _name_pattern(base)
-    own = [j for j in jobs if pattern.match(str(j.get("job_name", "")))]
-    return sorted(own, key=lambda j: (j.get("create_time") or 0, int(j.get("job_id") or 0)), reverse=True)
-
-
-def _next_free_name(base: str, jobs: list[dict[str, Any]]) -> str:
-    taken = {str(j.get("job_name")) for j in jobs}
-    return next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
-
-
-def resolve_v1_config(hook: Any, config: Mapping[str, Any], lookups: Mapping[str, Any]) -> dict[str, Any]:
-    """Resolve flavor, engine and built-in algorithm names to ids (one cached listing call each).
-
-    :param hook: the ``ModelArtsHook``.
-    :param config: the ``config`` built from the arguments.
-    :param lookups: the names to resolve (``flavor``, ``engine``, ``model_name``).
-    :raises SpecError: for every name the service does not know (listing the known ones).
-    """
-    from airflow_provider_modelarts.hooks.methods.training_v1 import V1LookupError
-
-    resolvers: dict[str, tuple[str, Callable[[Any], Any]]] = {
-        "flavor": ("spec_id", hook.resolve_spec_id_v1),
-        "engine": ("engine_id", lambda engine: hook.resolve_engine_id_v1(*engine)),
-        "model_name": ("model_id", hook.resolve_model_id_v1),
-    }
-    out, found = dict(config), []
-    for lookup, (key, resolve) in resolvers.items():
-        if lookups.get(lookup):
-            try:
-                out[key] = resolve(lookups[lookup])
-            except V1LookupError as exc:
-                found.append(str(exc))
-    if found:
-        raise SpecError(WHAT, found)
-    return out
-
-
-def resolved_request(hook: Any, body: Mapping[str, Any]) -> dict[str, Any]:
-    """The create request of a prepared body: names resolved to ids, the ``lookups`` bookkeeping left out.
-
-    :param hook: the ``ModelArtsHook``.
-    :param body: what ``prepare`` built.
-    :raises SpecError: for a name the service does not know.
-    """
-    request = {k: v for k, v in body.items() if k != "lookups"}
-    request["config"] = resolve_v1_config(hook, body["config"], body["lookups"])
-    return request
 
 
 class _UniqueNameMixin:
@@ -143,12 +90,12 @@ class _UniqueNameMixin:
         except ModelArtsConflictError:
             if base is None:  # a name the user chose: the collision is theirs to resolve
                 raise
-        own = _own_jobs(self.lookup_named(base), base)
+        own = own_entries(self.lookup_named(base), base)
         if own and classify(self.resource_kind, own[0]).state not in (FAILURE, STOPPED):
             self.log.info("%s %s already exists (created by an earlier try); reattaching", self.resource_kind,
                           own[0].get(self.name_key))
             return self.ids_of_entry(own[0])
-        body = {**body, self.name_key: _next_free_name(base, own)}
+        body = {**body, self.name_key: next_free_name(base, own)}
         self.log.info("An earlier try's %s ended; creating %s", self.resource_kind, body[self.name_key])
         return post(body)
 
@@ -156,12 +103,60 @@ class _UniqueNameMixin:
         """The newest resource an earlier try of this task instance created (one list call), or None."""
         if base is None:
             return None
-        own = _own_jobs(self.lookup_named(base), base)
+        own = own_entries(self.lookup_named(base), base)
         return self.ids_of_entry(own[0]) if own else None
 
 
 # ---- training jobs and versions ----------------------------------------------------------------------------------
-class _TrainingV1Operator(OpenLineageMixin, ModelArtsResourceOperator):
+class _V1EstimatorOperator(ModelArtsBaseOperator):
+    """The Estimator arguments (SDK reference 9.1.1) that the v1 job, version and configuration creates all take;
+    each subclass adds those its request has too (``pool_id``, ``volumes``) and names them all in
+    :attr:`estimator_args`. All templated; OBS paths as ``obs://b/d/`` or ``/b/d/``.
+
+    :param code_dir: the OBS folder of the code (with ``boot_file``, ``framework_type``, ``framework_version``).
+    :param boot_file: the start script (in ``code_dir``, or an OBS path).
+    :param model_name: a built-in algorithm (resolved to ``model_id``) instead of ``code_dir``.
+    :param framework_type: the engine name (resolved with ``framework_version`` to ``engine_id``).
+    :param framework_version: the engine version.
+    :param user_image_url: a custom image (with ``user_command``) instead of ``code_dir``.
+    :param user_command: the custom image's start command.
+    :param hyperparameters: ``{name: value}`` or ``[{"label", "value"}]``.
+    :param output_path: the OBS folder of the training output (required for a job or configuration).
+    :param log_url: an OBS folder for the job's log.
+    :param inputs: the data as an OBS path (or ``dataset_id`` or ``data_source``).
+    :param dataset_id: a dataset as input (with ``dataset_version_id``).
+    :param dataset_version_id: the dataset's version.
+    :param data_source: ``[{"type": "obs", "data_url"}]`` or ``[{"type": "dataset", "dataset_id",
+        "dataset_version"}]``.
+    :param train_instance_type: a flavor code (resolved to ``spec_id``) or a spec id.
+    :param train_instance_count: the number of workers (default 1; a new version keeps its previous version's).
+    """
+
+    #: the Estimator arguments the subclass's request takes (what :meth:`estimator` reads)
+    estimator_args: ClassVar[tuple[str, ...]] = V1_CONFIG_ARGS
+
+    def __init__(self, *, code_dir: str | None = None, boot_file: str | None = None, model_name: str | None = None,
+                 framework_type: str | None = None, framework_version: str | None = None,
+                 user_image_url: str | None = None, user_command: str | None = None, hyperparameters: Any = None,
+                 output_path: str | None = None, log_url: str | None = None, inputs: str | None = None,
+                 dataset_id: str | None = None, dataset_version_id: str | None = None,
+                 data_source: list[dict[str, Any]] | None = None, train_instance_type: str | int | None = None,
+                 train_instance_count: int | str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.code_dir, self.boot_file, self.model_name = code_dir, boot_file, model_name
+        self.framework_type, self.framework_version = framework_type, framework_version
+        self.user_image_url, self.user_command = user_image_url, user_command
+        self.hyperparameters, self.output_path, self.log_url = hyperparameters, output_path, log_url
+        self.inputs, self.dataset_id, self.dataset_version_id = inputs, dataset_id, dataset_version_id
+        self.data_source = data_source
+        self.train_instance_type, self.train_instance_count = train_instance_type, train_instance_count
+
+    def estimator(self) -> dict[str, Any]:
+        """The (rendered) Estimator arguments of this request (:attr:`estimator_args`; unset ones None)."""
+        return {a: getattr(self, a) for a in self.estimator_args}
+
+
+class _TrainingV1Operator(OpenLineageMixin, _V1EstimatorOperator, ModelArtsLogStreamingOperator):
     """Shared waiting, XCom, link, log and failure handling of the v1 job/version operators."""
 
     resource_kind = "training_v1"
@@ -264,37 +259,26 @@ class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator
     template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_name", "job_description", "job_config",
                                       "modelarts_conn_id")
     template_fields_renderers = {"job_config": "json", "hyperparameters": "json", "data_source": "json"}
+    estimator_args = V1_ESTIMATOR_ARGS
 
     def __init__(self, *, job_name: str | None = None, job_description: str | None = None,
-                 job_config: dict[str, Any] | None = None, code_dir: str | None = None,
-                 boot_file: str | None = None, model_name: str | None = None, framework_type: str | None = None,
-                 framework_version: str | None = None, user_image_url: str | None = None,
-                 user_command: str | None = None, hyperparameters: Any = None, output_path: str | None = None,
-                 log_url: str | None = None, inputs: str | None = None, dataset_id: str | None = None,
-                 dataset_version_id: str | None = None, data_source: list[dict[str, Any]] | None = None,
-                 train_instance_type: str | int | None = None, train_instance_count: int | str = 1,
-                 pool_id: str | None = None, volumes: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+                 job_config: dict[str, Any] | None = None, pool_id: str | None = None,
+                 volumes: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job_name = job_name
         self.job_description = job_description
         self.job_config = job_config
-        self.code_dir, self.boot_file, self.model_name = code_dir, boot_file, model_name
-        self.framework_type, self.framework_version = framework_type, framework_version
-        self.user_image_url, self.user_command = user_image_url, user_command
-        self.hyperparameters, self.output_path, self.log_url = hyperparameters, output_path, log_url
-        self.inputs, self.dataset_id, self.dataset_version_id = inputs, dataset_id, dataset_version_id
-        self.data_source = data_source
-        self.train_instance_type, self.train_instance_count = train_instance_type, train_instance_count
         self.pool_id, self.volumes = pool_id, volumes
         self._base_name: str | None = None
 
     def prepare(self, context: Context) -> dict[str, Any]:
         self._base_name = None if self.job_name else deterministic_name(context, max_len=NAME_MAX)
-        return job_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
-                        job_name=self.job_name or str(self._base_name), job_description=self.job_description)
+        return job_body(self.estimator(), self.job_config, job_name=self.job_name or str(self._base_name),
+                        job_description=self.job_description)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        request = resolved_request(self.hook, body)
+        request = {k: v for k, v in body.items() if k != "lookups"}  # names resolved to ids instead
+        request["config"] = self.hook.resolve_v1_config(body["config"], body["lookups"])
         return self.create_unique(request, self._post, self._base_name)
 
     def _post(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -318,8 +302,8 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
     """Create a new version of a v1 training job from ``pre_version_id`` and wait for it.
 
     The new version starts from the previous version's configuration, read with one ``GET`` of that version;
-    the Estimator arguments given (same as :class:`ModelArtsCreateTrainingJobV1Operator`, all optional, except
-    ``volumes``, which the versions table does not take) replace it, and a data or code source given replaces the
+    the Estimator arguments given (those of :class:`ModelArtsCreateTrainingJobV1Operator`, all optional, but
+    ``volumes``, which the versions table does not have) replace it, and a data or code source given replaces the
     previous one as a whole. The whole configuration is sent (the api-ref makes it Mandatory).
 
     Versions have no name. To find what this task instance created (a retry after the worker died, or a create
@@ -332,24 +316,23 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
     :param job_description: a new job description (at most 229 characters: the run marker follows it); default:
         the job's current description.
     :param job_config: REST ``config`` fields merged over the previous version's.
+    :param pool_id: a dedicated resource pool (instead of ``train_instance_type``).
     """
 
-    template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_id", "pre_version_id", "job_description",
+    template_fields: Sequence[str] = (*V1_VERSION_ARGS, "job_id", "pre_version_id", "job_description",
                                       "job_config", "modelarts_conn_id")
     template_fields_renderers = {"job_config": "json", "hyperparameters": "json", "data_source": "json"}
-
+    estimator_args = V1_VERSION_ARGS
     id_args = ("job_id", "pre_version_id")
 
     def __init__(self, *, job_id: int | str, pre_version_id: int | str, job_description: str | None = None,
-                 job_config: dict[str, Any] | None = None, **kwargs: Any) -> None:
-        estimator = {a: kwargs.pop(a, None) for a in V1_ESTIMATOR_ARGS}
+                 job_config: dict[str, Any] | None = None, pool_id: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job_id = job_id
         self.pre_version_id = pre_version_id
         self.job_description = job_description
         self.job_config = job_config
-        for name, value in estimator.items():
-            setattr(self, name, value)
+        self.pool_id = pool_id
         self._marker = ""
         self._request: dict[str, Any] | None = None
         self._found_before: dict[str, Any] | None = None
@@ -358,9 +341,8 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
 
     def prepare(self, context: Context) -> dict[str, Any]:
         self._marker = run_marker(context)
-        return version_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
-                            pre_version_id=self.pre_version_id, job_description=self.job_description,
-                            marker=self._marker)
+        return version_body(self.estimator(), self.job_config, pre_version_id=self.pre_version_id,
+                            job_description=self.job_description, marker=self._marker)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         """POST the full configuration (built once: one GET of the previous version, then the changes merged)."""
@@ -377,7 +359,7 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         from airflow_provider_modelarts.client.api.training_v1 import inherited_version_config
 
         previous = self.hook.get_training_job_version_v1(job_id, body["pre_version_id"])
-        changes = resolve_v1_config(self.hook, body["config"], body["lookups"])
+        changes = self.hook.resolve_v1_config(body["config"], body["lookups"])
         description = self.job_description or str(previous.get("job_desc") or "")
         return {"job_desc": marked_description(description, self._marker),
                 "config": inherited_version_config(previous, changes, body["pre_version_id"])}
@@ -456,11 +438,11 @@ class ModelArtsDeleteTrainingJobV1Operator(ModelArtsDeleteOperator):
 
 
 # ---- training job configurations ----------------------------------------------------------------------------------
-class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsBaseOperator):
+class ModelArtsCreateTrainingJobConfigV1Operator(_V1EstimatorOperator):
     """Save a reusable v1 training job configuration (``POST /v1/{p}/training-job-configs``); returns its details.
 
-    Takes the Estimator arguments of :class:`ModelArtsCreateTrainingJobV1Operator` (code, data, flavor, engine
-    ... all templated) plus ``job_config`` (REST fields merged over).
+    Takes the Estimator arguments of :class:`ModelArtsCreateTrainingJobV1Operator` but ``pool_id`` and
+    ``volumes``, which the configuration tables do not have (all templated), plus ``job_config``.
 
     :param config_name: the name (templated).
     :param config_description: its description (templated).
@@ -468,29 +450,25 @@ class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsBaseOperator):
     :param if_exists: ``update`` (default: replace the fields given) or ``fail``.
     """
 
-    template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "config_name", "config_description", "job_config",
+    template_fields: Sequence[str] = (*V1_CONFIG_ARGS, "config_name", "config_description", "job_config",
                                       "modelarts_conn_id")
 
     def __init__(self, *, config_name: str, config_description: str | None = None,
                  job_config: dict[str, Any] | None = None, if_exists: str = "update", **kwargs: Any) -> None:
         if if_exists not in ("update", "fail"):
             raise ValueError(f"if_exists must be 'update' or 'fail', got {if_exists!r}")
-        estimator = {a: kwargs.pop(a, None) for a in V1_ESTIMATOR_ARGS}
-        estimator["train_instance_count"] = estimator["train_instance_count"] or 1
         super().__init__(**kwargs)
         self.config_name = config_name
         self.config_description = config_description
         self.job_config = job_config
         self.if_exists = if_exists
-        for name, value in estimator.items():
-            setattr(self, name, value)
 
     def run(self, context: Context) -> Any:
         from airflow_provider_modelarts.client.errors import ModelArtsAmbiguousError, ModelArtsConflictError
 
-        config, lookups = config_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
-                                      config_name=self.config_name, config_description=self.config_description)
-        config = resolve_v1_config(self.hook, config, lookups)
+        config, lookups = config_body(self.estimator(), self.job_config, config_name=self.config_name,
+                                      config_description=self.config_description)
+        config = self.hook.resolve_v1_config(config, lookups)
         try:
             self.hook.create_training_job_config_v1(self.config_name, config, self.config_description)
             self.log.info("Created training job configuration %s", self.config_name)
@@ -574,7 +552,7 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, ModelArtsResourc
     def __init__(self, *, train_url: str, job_name: str | None = None, job_description: str | None = None,
                  job_type: str = "tensorboard", flavor: str | None = None, auto_stop_hours: int | None = None,
                  **kwargs: Any) -> None:
-        super().__init__(stream_logs=False, **kwargs)  # a visualization job has no log to stream
+        super().__init__(**kwargs)
         self.train_url = train_url
         self.job_name = job_name
         self.job_description = job_description

@@ -6,7 +6,7 @@ listing call each, cached on the hook instance (one task: one call per listing, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from airflow_provider_modelarts.client.api import training_v1
@@ -75,6 +75,33 @@ class TrainingV1Methods(HookMethods):
         return _found(training_v1.pick_model_id(models, model_name),
                       f"model_name {model_name!r} is not a built-in algorithm",
                       (str(m.get("model_name")) for m in models))
+
+    def resolve_v1_config(self, config: Mapping[str, Any], lookups: Mapping[str, Any]) -> dict[str, Any]:
+        """``config`` with its flavor, engine and built-in algorithm names resolved to ids (one cached listing
+        call each).
+
+        :param config: the ``config`` built from the Estimator arguments (``specs.training_v1``).
+        :param lookups: the names to resolve (``flavor``, ``engine``, ``model_name``).
+        :raises SpecError: for every name the service does not know (listing the known ones).
+        """
+        from airflow_provider_modelarts.specs import SpecError
+        from airflow_provider_modelarts.specs.training_v1 import WHAT
+
+        resolvers: dict[str, tuple[str, Callable[[Any], Any]]] = {
+            "flavor": ("spec_id", self.resolve_spec_id_v1),
+            "engine": ("engine_id", lambda engine: self.resolve_engine_id_v1(*engine)),
+            "model_name": ("model_id", self.resolve_model_id_v1),
+        }
+        out, found = dict(config), []
+        for lookup, (key, resolve) in resolvers.items():
+            if lookups.get(lookup):
+                try:
+                    out[key] = resolve(lookups[lookup])
+                except V1LookupError as exc:
+                    found.append(str(exc))
+        if found:
+            raise SpecError(WHAT, found)
+        return out
 
     # ---- jobs and versions -----------------------------------------------------------------------------------
     def create_training_job_v1(self, body: dict[str, Any]) -> dict[str, Any]:
