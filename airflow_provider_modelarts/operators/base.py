@@ -38,6 +38,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
+from string import Formatter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.sdk import BaseOperator, conf
@@ -152,25 +153,36 @@ class ModelArtsBaseOperator(BaseOperator):
                 f"{', '.join(empty)} is empty: give the id of an existing resource (an upstream XCom that rendered "
                 "to nothing?).")
 
+    def push_values(self, context: Context, values: Mapping[str, Any]) -> None:
+        """Push the declared XCom keys found in ``values`` (unless ``do_xcom_push`` is off).
+
+        :param context: the task's context.
+        :param values: the ids and other stable values of the resource.
+        """
+        if self.do_xcom_push:
+            for key in self.xcom_keys:
+                if values.get(key) is not None:
+                    context["ti"].xcom_push(key=key, value=values[key])
+
     def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        """Push the declared XCom keys found in ``ids`` (unless ``do_xcom_push`` is off) and persist the link.
+        """:meth:`push_values` of the ids, and persist the console link.
 
         :param context: the task's context.
         :param ids: the remote ids (and other stable values) of the resource.
         """
-        if self.do_xcom_push:
-            for key in self.xcom_keys:
-                if ids.get(key) is not None:
-                    context["ti"].xcom_push(key=key, value=ids[key])
+        self.push_values(context, ids)
         if self.console_link is not None:
             self.console_link.persist(context, region=self.hook.settings.region, **self.link_values(ids))
 
     def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
-        """The values the console link's URL is filled from (default: the ids).
+        """The values the console link's URL is filled from: those of ``ids`` its ``format_str`` names (one not
+        known yet is empty); the region is added by :meth:`push_ids`.
 
-        :param ids: the remote ids of the resource.
+        :param ids: the remote ids (and other stable values) of the resource.
         """
-        return dict(ids)
+        fields = [name for _, name, _, _ in Formatter().parse(self.console_link.format_str if self.console_link
+                                                              else "") if name and name != "region"]
+        return {name: "" if ids.get(name) is None else ids[name] for name in fields}
 
     def verdict_of(self, ids: Mapping[str, Any]) -> Verdict | None:
         """The resource's current classification (one GET); None when it does not exist.
@@ -195,7 +207,6 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
 
     Subclasses call :meth:`wait` with the resource's ids; they may override :meth:`finish` (the return value).
 
-    :param modelarts_conn_id: the ``modelarts`` connection.
     :param wait_for_completion: wait until the resource is done.
     :param poll_interval: seconds between status polls.
     :param max_wait: seconds to wait at most; then the resource is stopped (when it can be) and the task fails.
@@ -366,16 +377,11 @@ class ModelArtsResourceOperator(ModelArtsWaitingOperator):
     """Base of the operators that create a ModelArts resource and wait for it.
 
     Subclasses set ``resource_kind`` and implement :meth:`prepare`, :meth:`create` and :meth:`find_existing`;
-    they may override :meth:`finish` (the return value) and :meth:`push_ids`.
+    they may override :meth:`finish` (the return value) and :meth:`push_ids`. The waiting arguments are those of
+    :class:`ModelArtsWaitingOperator`.
 
-    :param modelarts_conn_id: the ``modelarts`` connection.
-    :param wait_for_completion: wait until the resource is done.
-    :param poll_interval: seconds between status polls.
-    :param max_wait: seconds to wait at most; then the resource is stopped (when it can be) and the task fails.
-    :param deferrable: free the worker while waiting (default ``[operators] default_deferrable``).
     :param action_if_exists: what to do when an earlier try of this task instance created the resource:
         ``reattach`` (wait on it), ``fail``, or ``new`` (create another one).
-    :param poll_error_budget: consecutive transient polling errors tolerated before failing.
     """
 
     def __init__(self, *, action_if_exists: str = "reattach", **kwargs: Any) -> None:
@@ -473,14 +479,8 @@ class ModelArtsActionOperator(ModelArtsWaitingOperator):
     An action the service refuses in the resource's current state (an error code of :attr:`refused_codes`, e.g.
     stopping a job that already ended) is not an error: the current status is logged and returned.
     Subclasses set ``resource_kind``, ``id_args``, :attr:`refused_codes` and implement :meth:`target_ids` and
-    :meth:`act`.
-
-    :param modelarts_conn_id: the ``modelarts`` connection.
-    :param wait_for_completion: wait until the action took effect.
-    :param poll_interval: seconds between status polls.
-    :param max_wait: seconds to wait at most; then the task fails.
-    :param deferrable: free the worker while waiting (default ``[operators] default_deferrable``).
-    :param poll_error_budget: consecutive transient polling errors tolerated before failing.
+    :meth:`act`. The waiting arguments (``wait_for_completion``: until the action took effect) are those of
+    :class:`ModelArtsWaitingOperator`.
     """
 
     expect_stop = True
@@ -536,7 +536,6 @@ class ModelArtsDeleteOperator(ModelArtsBaseOperator):
     Subclasses set ``id_args`` and implement :meth:`describe` and :meth:`delete`; :meth:`deleted` shapes the
     return value from the answer.
 
-    :param modelarts_conn_id: the ``modelarts`` connection.
     :param ignore_missing: a resource that does not exist is not an error.
     """
 

@@ -19,9 +19,9 @@ The key names are module constants (``DATASET_ID``, ``IMPORT_TASK_ID``, ``EXPORT
 ``LABEL_TASK_ID``); the request bodies are built by :mod:`airflow_provider_modelarts.specs.datasets`.
 
 Data-aware scheduling: the import, export and build-manifest operators declare their ``obs://`` location as an
-Airflow Asset (``dataset_asset(path)``) when the path is known when the DAG is parsed, and, with
-``asset_alias="..."``, also emit ``Asset(<rendered path>)`` through an ``AssetAlias`` at run time (templated
-paths). Downstream DAGs use ``schedule=[dataset_asset("obs://bucket/export/")]`` or
+Airflow Asset (:func:`~airflow_provider_modelarts.assets.dataset_asset`) when the path is known when the DAG is
+parsed, and, with ``asset_alias="..."``, also emit ``Asset(<rendered path>)`` through an ``AssetAlias`` at run
+time (templated paths). Downstream DAGs use ``schedule=[dataset_asset("obs://bucket/export/")]`` or
 ``schedule=[AssetAlias("...")]``.
 """
 
@@ -31,10 +31,12 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow.sdk import Asset, AssetAlias, BaseOperator
+from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
-from airflow_provider_modelarts.client.obs_paths import to_obs_url
+from airflow_provider_modelarts.assets import ObsAssetMixin
+from airflow_provider_modelarts.assets import dataset_asset as dataset_asset  # where DAGs import it from
+from airflow_provider_modelarts.client.obs_paths import same_obs, to_obs_url
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.datasets import ModelArtsDatasetLink
@@ -79,62 +81,10 @@ LABEL_TASK_ID = "label_task_id"
 
 
 # ---- helpers ---------------------------------------------------------------------------------------------------
-def dataset_asset(path: str) -> Asset:
-    """The Airflow Asset the data operators declare for an OBS location (name and URI: its ``obs://`` form).
-
-    :param path: ``obs://bucket/dir/`` or ``/bucket/dir/``.
-    """
-    uri = to_obs_url(path)
-    return Asset(name=uri, uri=uri)
-
-
-def _static_path(value: Any) -> str | None:
-    """``value`` when it is a plain (non-templated) OBS path known at parse time, else None."""
-    if not isinstance(value, str) or "{{" in value or "{%" in value:
-        return None
-    try:
-        return to_obs_url(value)
-    except ValueError:
-        return None
-
-
 def _run_started_ms(context: Context) -> int:
     """When the DAG run started (epoch ms): resources created since then may belong to this task instance."""
     start = getattr(context.get("dag_run"), "start_date", None)
     return int(start.timestamp() * 1000) if start is not None else 0
-
-
-# ---- assets --------------------------------------------------------------------------------------------------
-class ObsAssetMixin:
-    """Declare an ``obs://`` location as an Asset outlet (parse time) and/or through an AssetAlias (run time).
-
-    :param asset_alias: name of an ``AssetAlias`` through which the rendered location is emitted at run time.
-    """
-
-    outlets: list[Any]
-    asset_alias: str | None
-
-    def declare_obs_asset(self, path: Any, asset_alias: str | None) -> None:
-        self.asset_alias = asset_alias
-        static = _static_path(path)
-        extra: list[Any] = [dataset_asset(static)] if static else []
-        if asset_alias:
-            extra.append(AssetAlias(asset_alias))
-        if extra:
-            self.outlets = [*(self.outlets or []), *extra]
-
-    def emit_obs_asset(self, context: Context, path: str, extra: Mapping[str, Any]) -> None:
-        """Attach ``extra`` to the asset event of ``path`` (static outlet) and/or add it through the alias."""
-        events = context.get("outlet_events")
-        if events is None:
-            return
-        asset = dataset_asset(path)
-        payload = {k: v for k, v in extra.items() if isinstance(v, (str, int, float, bool)) or v is None}
-        for outlet in self.outlets or []:
-            if isinstance(outlet, AssetAlias) and outlet.name == self.asset_alias:
-                events[outlet].add(asset, extra=payload)
-            elif isinstance(outlet, Asset) and outlet.uri == asset.uri:
-                events[outlet].extra = payload
 
 
 class _DatasetResourceOperator(ModelArtsResourceOperator):
@@ -162,9 +112,6 @@ class _DatasetResourceOperator(ModelArtsResourceOperator):
         if self.task_id_key:
             ids = {DATASET_ID: ids[DATASET_ID], self.task_id_key: ids["task_id"]}
         super().push_ids(context, ids)
-
-    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
-        return {DATASET_ID: ids[DATASET_ID]}
 
 
 # ---- datasets ------------------------------------------------------------------------------------------------
@@ -299,7 +246,6 @@ class ModelArtsDeleteDatasetOperator(ModelArtsDeleteOperator):
     """Delete a dataset (``DELETE /v2/{project_id}/datasets/{dataset_id}``).
 
     :param dataset_id: the dataset (templated).
-    :param ignore_missing: a dataset that does not exist is not an error (default).
     """
 
     template_fields: Sequence[str] = ("dataset_id", "modelarts_conn_id")
@@ -331,7 +277,7 @@ class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, _DatasetResourceOper
 
     def same_request(self, task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
         """Whether a listed task answers the create ``body`` (its path; subclasses add their fields)."""
-        return _same_obs(task.get(self.path_field), body[self.path_field])
+        return same_obs(task.get(self.path_field), body[self.path_field])
 
     def _same_task(self, context: Context, tasks: list[dict[str, Any]], body: Mapping[str, Any]
                    ) -> dict[str, Any] | None:
@@ -354,13 +300,6 @@ class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, _DatasetResourceOper
         return (f"{self.kind.replace('_', ' ')} {outcome.ids.get('task_id')} of dataset "
                 f"{outcome.ids.get('dataset_id')} ({s.get(self.path_field)}) ended {outcome.status}: "
                 f"{s.get('error_code') or ''} {s.get('error_msg') or outcome.message}".rstrip())
-
-
-def _same_obs(a: Any, b: Any) -> bool:
-    try:
-        return bool(a) and bool(b) and to_obs_url(str(a)).rstrip("/") == to_obs_url(str(b)).rstrip("/")
-    except ValueError:
-        return False
 
 
 class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
@@ -683,7 +622,6 @@ class ModelArtsDeleteDatasetVersionOperator(ModelArtsDeleteOperator):
 
     :param dataset_id: the dataset (templated).
     :param version_id: the version (templated).
-    :param ignore_missing: a missing version is not an error (default).
     """
 
     template_fields: Sequence[str] = ("dataset_id", "version_id", "modelarts_conn_id")

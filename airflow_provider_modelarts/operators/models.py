@@ -183,7 +183,6 @@ class ModelArtsDeleteModelOperator(ModelArtsDeleteOperator):
 
     :param model_id: the model (templated).
     :param cascade: also delete the other versions of the same name.
-    :param ignore_missing: a model that does not exist is not an error.
 
     A model used by a service is not deleted: the task fails with the remote error (``ModelArts.3009``).
     Returns the ids deleted.

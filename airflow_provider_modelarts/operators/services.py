@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
     from airflow_provider_modelarts.client.waiter import Waiter, WaitOutcome
-    from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
 
 #: XCom key: the service's id (deploy, update).
 SERVICE_ID = "service_id"
@@ -47,34 +46,6 @@ ACCESS_ADDRESS = "access_address"
 #: XCom key: the service's config before an update (what a rollback puts back).
 PREVIOUS_CONFIG = "previous_config"
 RUN_MARKER = "[airflow:{key}]"
-
-
-def abnormal_events(hook: ModelArtsHook, service_id: str, since_ms: int | None = None, limit: int = 3) -> list[str]:
-    """The newest abnormal events of a service (the remote cause of a failed deploy or update).
-
-    :param hook: the ModelArts hook.
-    :param service_id: the service.
-    :param since_ms: only events from this epoch-milliseconds time on.
-    :param limit: how many of the newest events.
-    """
-    try:
-        events = hook.get_service_events(service_id, event_type="abnormal", start_time=since_ms)
-    except Exception:  # the error message is a bonus: never hide the failure for it
-        return []
-    return [str(e.get("event_info")) for e in events[-limit:] if e.get("event_info")]
-
-
-def _summary_with_address(operator: ModelArtsBaseOperator, context: Context, summary: Mapping[str, Any]) -> Any:
-    """The task's return value (the service summary); its ``access_address`` pushed under :data:`ACCESS_ADDRESS`
-    (unless ``do_xcom_push`` is off).
-
-    :param operator: the deploy or update task.
-    :param context: the task's context.
-    :param summary: the service summary.
-    """
-    if operator.do_xcom_push and summary.get(ACCESS_ADDRESS):
-        context["ti"].xcom_push(key=ACCESS_ADDRESS, value=summary[ACCESS_ADDRESS])
-    return dict(summary)
 
 
 # ---- operators ---------------------------------------------------------------------------------------------------
@@ -178,11 +149,12 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
         return {"service_id": ids[SERVICE_ID], "infer_type": "batch" if self.kind == "batch_service" else "realtime"}
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
-        return _summary_with_address(self, context, outcome.summary)
+        self.push_values(context, {ACCESS_ADDRESS: outcome.summary.get(ACCESS_ADDRESS)})
+        return dict(outcome.summary)
 
     def failure_message(self, outcome: WaitOutcome) -> str:
         text = f"Service {outcome.ids['service_id']} ended {outcome.state}: {outcome.message}"
-        events = abnormal_events(self.hook, outcome.ids["service_id"])
+        events = self.hook.abnormal_event_texts(outcome.ids["service_id"])
         return text + ("\nAbnormal events: " + " | ".join(events) if events else "")
 
 
@@ -347,12 +319,13 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
                     self.defer_wait(waiter)
                 return self.complete(context, wait_sync(self.hook.client, waiter))
             summary = summarize_service(service)
-        return _summary_with_address(self, context, summary)
+        self.push_values(context, {ACCESS_ADDRESS: summary.get(ACCESS_ADDRESS)})
+        return summary
 
     def failure_message(self, outcome: WaitOutcome) -> str:
         text = f"Update of service {self.service_id} ended {outcome.state}: {outcome.message}"
         since = outcome.ids.get("update_time")
-        events = abnormal_events(self.hook, self.service_id, since if isinstance(since, int) else None)
+        events = self.hook.abnormal_event_texts(self.service_id, since if isinstance(since, int) else None)
         return text + ("\nAbnormal events: " + " | ".join(events) if events else "")
 
 
@@ -361,7 +334,6 @@ class ModelArtsDeleteServiceOperator(ModelArtsDeleteOperator):
     """Delete a service (``DELETE /v1/{project_id}/services/{service_id}``).
 
     :param service_id: the service (templated).
-    :param ignore_missing: a missing service is not an error.
     """
 
     template_fields: Sequence[str] = ("service_id", "modelarts_conn_id")

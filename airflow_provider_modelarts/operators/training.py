@@ -164,9 +164,6 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsLogStreaming
         name = self._job_name or self.hook.get_training_job(ids[TRAINING_JOB_ID])["metadata"]["name"]
         super().push_ids(context, {**ids, TRAINING_JOB_NAME: name})
 
-    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
-        return {TRAINING_JOB_ID: ids[TRAINING_JOB_ID]}
-
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         summary = dict(outcome.summary)
         if self.collect_metrics:
@@ -255,7 +252,6 @@ class ModelArtsDeleteTrainingJobOperator(ModelArtsDeleteOperator):
     """Delete a v2 training job (``DELETE /v2/{project_id}/training-jobs/{id}``).
 
     :param training_job_id: the job (templated).
-    :param ignore_missing: a job that does not exist is not an error (default).
     """
 
     id_args = (TRAINING_JOB_ID,)

@@ -186,9 +186,6 @@ class _TrainingV1Operator(OpenLineageMixin, _V1EstimatorOperator, ModelArtsLogSt
         self._job_name = str(names.get(JOB_NAME) or "")
         super().push_ids(context, {**ids, JOB_NAME: names.get(JOB_NAME), VERSION_NAME: names.get(VERSION_NAME)})
 
-    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
-        return {JOB_ID: ids[JOB_ID], VERSION_ID: ids[VERSION_ID]}
-
     def wait(self, context: Context, ids: Mapping[str, Any]) -> Any:
         """Wait with the log of the first worker streamed (its name from one ``log/file-names`` call)."""
         if self.stream_logs:
@@ -417,7 +414,6 @@ class ModelArtsDeleteTrainingJobV1Operator(ModelArtsDeleteOperator):
 
     :param job_id: the job (templated).
     :param version_id: delete only this version (templated).
-    :param ignore_missing: a job or version that does not exist is not an error (default).
     """
 
     id_args = (JOB_ID,)
@@ -504,7 +500,6 @@ class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsDeleteOperator):
     """Delete a v1 training job configuration.
 
     :param config_name: the configuration (templated).
-    :param ignore_missing: a missing one is not an error (default).
     """
 
     id_args = ("config_name",)
@@ -585,9 +580,6 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, ModelArtsResourc
             known = self.hook.get_visualization_job(ids[JOB_ID])
         super().push_ids(context, {**ids, JOB_NAME: known.get(JOB_NAME), SERVICE_URL: known.get(SERVICE_URL)})
 
-    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
-        return {SERVICE_URL: ids.get(SERVICE_URL) or ""}
-
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         return {**outcome.summary, "status": outcome.status}
 
@@ -645,7 +637,6 @@ class ModelArtsDeleteVisualizationJobOperator(ModelArtsDeleteOperator):
     """Delete a visualization job.
 
     :param job_id: the job (templated).
-    :param ignore_missing: a missing job is not an error (default).
     """
 
     id_args = (JOB_ID,)

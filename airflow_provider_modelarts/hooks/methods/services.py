@@ -56,6 +56,20 @@ class ServiceMethods(HookMethods):
         data = self.call(services.get_events(service_id, event_type=event_type, start_time=start_time))
         return list((data or {}).get("events") or [])
 
+    def abnormal_event_texts(self, service_id: str, since_ms: int | None = None, limit: int = 3) -> list[str]:
+        """The texts of the newest abnormal events of a service (the remote cause of a failed deploy or update);
+        empty when they cannot be read (they explain a failure, never hide it).
+
+        :param service_id: the service.
+        :param since_ms: only events from this epoch-milliseconds time on.
+        :param limit: how many of the newest events.
+        """
+        try:
+            events = self.get_service_events(service_id, event_type="abnormal", start_time=since_ms)
+        except Exception:
+            return []
+        return [str(e.get("event_info")) for e in events[-limit:] if e.get("event_info")]
+
     def list_service_specifications(self, infer_type: str | None = None) -> list[dict[str, Any]]:
         return list((self.call(services.list_specifications(infer_type)) or {}).get("specifications") or [])
 
