@@ -37,7 +37,6 @@ import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cached_property
 from string import Formatter
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -45,13 +44,13 @@ from airflow.sdk import BaseOperator, conf
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
+from airflow_provider_modelarts.hooks.task import ModelArtsTaskMixin
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
     from airflow_provider_modelarts.client.states import Verdict
     from airflow_provider_modelarts.client.waiter import WaitOutcome
-    from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
     from airflow_provider_modelarts.links.modelarts import ModelArtsConsoleLink
 
 ACTIONS_IF_EXISTS = ("reattach", "fail", "new")
@@ -92,8 +91,9 @@ def failing_on_spec_error() -> Iterator[None]:
         raise AirflowFailException(str(exc)) from None
 
 
-class ModelArtsBaseOperator(BaseOperator):
-    """Base of every ModelArts operator: the connection, the hook, id arguments, declared XCom keys and link.
+class ModelArtsBaseOperator(ModelArtsTaskMixin, BaseOperator):
+    """Base of every ModelArts operator: the connection, the hook and resource kind (:class:`ModelArtsTaskMixin`),
+    id arguments, declared XCom keys and link.
 
     Subclasses implement :meth:`run`; :meth:`execute` checks the id arguments first and turns a
     :class:`~airflow_provider_modelarts.specs.SpecError` (wrong arguments) into one ``AirflowFailException``.
@@ -101,9 +101,6 @@ class ModelArtsBaseOperator(BaseOperator):
     :param modelarts_conn_id: the ``modelarts`` connection.
     """
 
-    #: the resource kind of the state tables and request builders (``client.resources``); read through
-    #: :attr:`kind`, which a subclass overrides when its arguments choose the kind (never assigned per instance)
-    resource_kind: ClassVar[str] = ""
     #: arguments naming an existing resource; an empty one (an XCom that rendered to nothing) fails the task
     #: before any request instead of becoming a call to a wrong URL
     id_args: ClassVar[tuple[str, ...]] = ()
@@ -121,20 +118,14 @@ class ModelArtsBaseOperator(BaseOperator):
         self.remote_ids: dict[str, Any] | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Derive what a subclass need not spell: its extra link from :attr:`console_link`, and its template
+        fields: ``modelarts_conn_id`` always, the :attr:`id_args` when it names no other."""
         super().__init_subclass__(**kwargs)
         if cls.__dict__.get("console_link") is not None and "operator_extra_links" not in cls.__dict__:
             cls.operator_extra_links = (cls.console_link(),)  # type: ignore[misc]
-
-    @property
-    def kind(self) -> str:
-        """The resource kind this task acts on (the class's ``resource_kind`` unless a subclass decides)."""
-        return self.resource_kind
-
-    @cached_property
-    def hook(self) -> ModelArtsHook:
-        from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
-
-        return ModelArtsHook(self.modelarts_conn_id)
+        fields = cls.__dict__.get("template_fields", cls.__dict__.get("id_args"))
+        if fields is not None and "modelarts_conn_id" not in fields:
+            cls.template_fields = (*fields, "modelarts_conn_id")
 
     def execute(self, context: Context) -> Any:
         self.check_id_args()
@@ -342,10 +333,33 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
         return self.finish(context, outcome)
 
     def failure_message(self, outcome: WaitOutcome) -> str:
-        text = f"{self.kind} {outcome.ids} ended {outcome.state}: {outcome.message}"
-        if outcome.log_tail:
-            text += "\nLast log lines:\n" + "\n".join(outcome.log_tail[-20:])
-        return text
+        """The task's error when the resource failed: :meth:`failure_text` and the last lines of its log (those
+        the wait followed, else :meth:`read_log_tail`).
+
+        :param outcome: how the wait ended.
+        """
+        tail = outcome.log_tail
+        if not tail:
+            try:
+                tail = self.read_log_tail(outcome.ids)
+            except Exception as exc:  # the log explains a failure, never hides it
+                self.log.warning("Could not read the log of %s %s: %s", self.kind, dict(outcome.ids), exc)
+        return self.failure_text(outcome) + ("\nLast log lines:\n" + "\n".join(tail[-20:]) if tail else "")
+
+    def failure_text(self, outcome: WaitOutcome) -> str:
+        """The failure in words (without the log).
+
+        :param outcome: how the wait ended.
+        """
+        return f"{self.kind} {outcome.ids} ended {outcome.state}: {outcome.message}"
+
+    def read_log_tail(self, ids: Mapping[str, Any]) -> list[str]:
+        """The last lines of the resource's log, read after a failure the wait did not follow the log of (none
+        unless the kind has a log).
+
+        :param ids: the resource's ids.
+        """
+        return []
 
     def stop_remote(self, *, reason: str) -> bool:
         """Stop the remote resource when this kind can be stopped, once per task process. True when a stop was

@@ -2,20 +2,8 @@
 tasks, and building a manifest from an OBS folder.
 
 Every operator validates its rendered arguments before any request (``AirflowFailException`` naming the field
-and the fix), reattaches instead of creating twice on a retry, and pushes stable XCom keys:
-
-=========================================  ====================================================================
-operator                                   XCom keys (besides the return value)
-=========================================  ====================================================================
-``ModelArtsCreateDatasetOperator``         ``dataset_id``, ``import_task_id`` (when ``data_sources`` import)
-``ModelArtsImportDatasetOperator``         ``dataset_id``, ``import_task_id``
-``ModelArtsExportDatasetOperator``         ``dataset_id``, ``export_task_id``
-``ModelArtsCreateDatasetVersionOperator``  ``dataset_id``, ``version_id``
-``ModelArtsCreateLabelTaskOperator``       ``dataset_id``, ``label_task_id``
-``ModelArtsUpdateDatasetOperator``         ``dataset_id``
-=========================================  ====================================================================
-
-The key names are module constants (``DATASET_ID``, ``IMPORT_TASK_ID``, ``EXPORT_TASK_ID``, ``VERSION_ID``,
+and the fix), reattaches instead of creating twice on a retry, and pushes the stable XCom keys its docstring
+lists (module constants ``DATASET_ID``, ``IMPORT_TASK_ID``, ``EXPORT_TASK_ID``, ``VERSION_ID``,
 ``LABEL_TASK_ID``); the request bodies are built by :mod:`airflow_provider_modelarts.specs.datasets`.
 
 Data-aware scheduling: the import, export and build-manifest operators declare their ``obs://`` location as an
@@ -28,7 +16,7 @@ time (templated paths). Downstream DAGs use ``schedule=[dataset_asset("obs://buc
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.sdk import BaseOperator
@@ -36,7 +24,7 @@ from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from airflow_provider_modelarts.assets import ObsAssetMixin
 from airflow_provider_modelarts.assets import dataset_asset as dataset_asset  # where DAGs import it from
-from airflow_provider_modelarts.client.obs_paths import same_obs, to_obs_url
+from airflow_provider_modelarts.client.obs_paths import to_obs_url
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.datasets import ModelArtsDatasetLink
@@ -47,7 +35,7 @@ from airflow_provider_modelarts.operators.base import (
     deterministic_name,
 )
 from airflow_provider_modelarts.specs.datasets import (
-    IMPORT_TYPE_CODES,
+    CLOCK_SKEW_MS,
     build_dataset_body,
     build_dataset_update_body,
     build_export_body,
@@ -55,11 +43,16 @@ from airflow_provider_modelarts.specs.datasets import (
     build_label_task_body,
     build_version_body,
     clean,
+    export_result,
     export_type_problem,
     import_mode_problem,
+    import_result,
     label_objects,
     manifest_file_problem,
+    same_export,
+    same_import,
     samples_to_delete,
+    task_of_request,
 )
 
 if TYPE_CHECKING:
@@ -69,9 +62,6 @@ if TYPE_CHECKING:
 
 PUBLISH_TOO_OFTEN = "ModelArts.4370"
 EXPORT_REFUSED = ("ModelArts.4384", "ModelArts.4383")
-#: Tolerated difference between this machine's clock and the service's ``create_time`` when a lost create reply
-#: is looked for among the tasks created since it was sent.
-CLOCK_SKEW_MS = 60_000
 #: The stable XCom keys the data management operators push (the table above).
 DATASET_ID = "dataset_id"
 IMPORT_TASK_ID = "import_task_id"
@@ -143,7 +133,7 @@ class ModelArtsCreateDatasetOperator(_DatasetResourceOperator):
 
     resource_kind = "dataset"
     template_fields: Sequence[str] = ("dataset_name", "data_type", "dataset_type", "work_path", "data_sources",
-                                      "labels", "schema", "description", "modelarts_conn_id")
+                                      "labels", "schema", "description")
     template_fields_renderers = {"data_sources": "json", "labels": "json", "schema": "json"}
     xcom_keys = (DATASET_ID, IMPORT_TASK_ID)
 
@@ -215,7 +205,7 @@ class ModelArtsUpdateDatasetOperator(ModelArtsBaseOperator):
     """
 
     template_fields: Sequence[str] = ("dataset_id", "dataset_name", "description", "current_version_id",
-                                      "add_labels", "update_labels", "delete_labels", "modelarts_conn_id")
+                                      "add_labels", "update_labels", "delete_labels")
     id_args = ("dataset_id",)
     xcom_keys = (DATASET_ID,)
 
@@ -248,7 +238,6 @@ class ModelArtsDeleteDatasetOperator(ModelArtsDeleteOperator):
     :param dataset_id: the dataset (templated).
     """
 
-    template_fields: Sequence[str] = ("dataset_id", "modelarts_conn_id")
     id_args = ("dataset_id",)
 
     def __init__(self, *, dataset_id: str, **kwargs: Any) -> None:
@@ -269,33 +258,20 @@ class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, _DatasetResourceOper
 
     Import and export tasks have no name: after a create whose reply was lost, the task is recognised by listing
     the dataset's newest tasks (one request) and taking the newest one whose request fields match what was sent
-    (:meth:`same_request`) and that was created since the create was sent (less :data:`CLOCK_SKEW_MS`); only when
+    (:attr:`same_request`) and that was created since the create was sent (less :data:`CLOCK_SKEW_MS`); only when
     none matches is the create sent again.
     """
 
     path_field: ClassVar[str] = ""
-
-    def same_request(self, task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
-        """Whether a listed task answers the create ``body`` (its path; subclasses add their fields)."""
-        return same_obs(task.get(self.path_field), body[self.path_field])
+    #: whether a listed task answers a create body (``specs.datasets.same_import``/``same_export``)
+    same_request: ClassVar[Callable[[Mapping[str, Any], Mapping[str, Any]], bool]]
 
     def _same_task(self, context: Context, tasks: list[dict[str, Any]], body: Mapping[str, Any]
                    ) -> dict[str, Any] | None:
-        """The newest task (of one page, newest first) matching ``body`` when it was created since the create was
-        sent (after a lost reply), else when it is running or was created during this DAG run (a retry)."""
-        from airflow_provider_modelarts.client.states import RUNNING, classify
+        return task_of_request(self.kind, tasks, body, type(self).same_request, sent_ms=self._sent_ms,
+                               run_started_ms=_run_started_ms(context))
 
-        sent = self._sent_ms
-        since = sent - CLOCK_SKEW_MS if sent is not None else _run_started_ms(context)
-        for task in tasks:
-            if self.same_request(task, body):
-                created = task.get("create_time") or 0
-                if created >= since or (sent is None and classify(self.kind, task).state == RUNNING):
-                    return task
-                return None
-        return None
-
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         s = outcome.summary
         return (f"{self.kind.replace('_', ' ')} {outcome.ids.get('task_id')} of dataset "
                 f"{outcome.ids.get('dataset_id')} ({s.get(self.path_field)}) ended {outcome.status}: "
@@ -338,8 +314,9 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
     xcom_keys = (DATASET_ID, IMPORT_TASK_ID)
     lineage_inputs = ("import_path",)  # OpenLineage datasets
     path_field = "import_path"
+    same_request = staticmethod(same_import)
     template_fields: Sequence[str] = ("dataset_id", "import_path", "import_type", "annotation_config",
-                                      "included_labels", "excluded_labels", "modelarts_conn_id")
+                                      "included_labels", "excluded_labels")
     template_fields_renderers = {"annotation_config": "json"}
 
     def __init__(self, *, dataset_id: str, import_path: str, import_type: str | None = None,
@@ -380,20 +357,13 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
         self.mark_sent()
         return {"dataset_id": self.dataset_id, "task_id": self.hook.create_import_task(self.dataset_id, body)}
 
-    def same_request(self, task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
-        return super().same_request(task, body) and task.get("import_type") in (
-            None, IMPORT_TYPE_CODES.get(body.get("import_type", "dir")))
-
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         task = self._same_task(context, self.hook.latest_import_tasks(self.dataset_id), body)
         return {"dataset_id": self.dataset_id, "task_id": task["task_id"]} if task else None
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         s = outcome.summary
-        result = {"dataset_id": outcome.ids["dataset_id"], "import_task_id": outcome.ids["task_id"],
-                  "status": outcome.status, "import_path": to_obs_url(str(s.get("import_path") or self.import_path)),
-                  **{k: s.get(k) for k in ("import_type", "total_sample_count", "imported_sample_count",
-                                           "annotated_sample_count", "total_file_count", "finished_file_count")}}
+        result = import_result(outcome.ids, outcome.status, s, self.import_path)
         if not result.get("imported_sample_count") and not self.allow_empty:
             raise AirflowFailException(
                 f"Import task {result['import_task_id']} of dataset {result['dataset_id']} completed but imported 0 "
@@ -436,9 +406,9 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
     task_id_key = EXPORT_TASK_ID
     xcom_keys = (DATASET_ID, EXPORT_TASK_ID)
     path_field = "path"
+    same_request = staticmethod(same_export)
     template_fields: Sequence[str] = ("dataset_id", "path", "export_type", "version_id", "sample_state",
-                                      "new_dataset_name", "new_dataset_work_path", "samples", "export_params",
-                                      "modelarts_conn_id")
+                                      "new_dataset_name", "new_dataset_work_path", "samples", "export_params")
     template_fields_renderers = {"export_params": "json"}
 
     def __init__(self, *, dataset_id: str, path: str, export_type: int | str | None = None,
@@ -498,32 +468,19 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
             raise
         return {"dataset_id": self.dataset_id, "task_id": task_id}
 
-    def same_request(self, task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
-        dest = (task.get("export_params") or {}).get("export_dest") or "DIR"
-        return (super().same_request(task, body) and task.get("export_type", 2) == body.get("export_type", 2)
-                and (task.get("version_id") or None) == (body.get("version_id") or None)
-                and dest == body["export_params"].get("export_dest", "DIR"))
-
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         task = self._same_task(context, self.hook.latest_export_tasks(self.dataset_id), body)
         return {"dataset_id": self.dataset_id, "task_id": task["task_id"]} if task else None
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         s = outcome.summary
-        path = to_obs_url(str(s.get("path") or self.path))
-        path = path if path.endswith("/") else path + "/"
         dataset = self.hook.get_dataset(outcome.ids["dataset_id"])
-        result: dict[str, Any] = {
-            "dataset_id": outcome.ids["dataset_id"], "export_task_id": outcome.ids["task_id"],
-            "status": outcome.status, "path": path,
-            "manifest_path": f"{path}Data/{dataset.get('dataset_name')}.manifest",
-            **{k: s.get(k) for k in ("export_type", "export_format", "version_id", "total_sample_count",
-                                     "finished_sample_count")}}
+        result = export_result(outcome.ids, outcome.status, s, self.path, dataset.get("dataset_name"))
         params = s.get("export_params") or {}
         if params.get("export_dest") == "NEW_DATASET":
             found = self.hook.find_datasets_by_name(str(params.get("export_new_dataset_name")))
             result["new_dataset_id"] = found[0]["dataset_id"] if found else None
-        self.emit_obs_asset(context, path, result)
+        self.emit_obs_asset(context, result["path"], result)
         return result
 
 
@@ -552,7 +509,7 @@ class ModelArtsCreateDatasetVersionOperator(_DatasetResourceOperator):
 
     resource_kind = "dataset_version"
     template_fields: Sequence[str] = ("dataset_id", "version_name", "description", "label_task_id",
-                                      "train_evaluate_sample_ratio", "modelarts_conn_id")
+                                      "train_evaluate_sample_ratio")
     xcom_keys = (DATASET_ID, VERSION_ID)
     ARGS = ("dataset_id", "version_name", "version_format", "description", "label_task_type", "label_task_id",
             "train_evaluate_sample_ratio", "clear_hard_property", "remove_sample_usage", "export_images",
@@ -611,7 +568,7 @@ class ModelArtsCreateDatasetVersionOperator(_DatasetResourceOperator):
             s["manifest_path"] = to_obs_url(str(s["manifest_path"]))
         return {"dataset_id": outcome.ids["dataset_id"], **s}
 
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         s = outcome.summary
         return (f"Dataset version {s.get('version_name') or ''} {outcome.ids['version_id']} of dataset "
                 f"{outcome.ids['dataset_id']} could not be published: {outcome.message}")
@@ -624,7 +581,6 @@ class ModelArtsDeleteDatasetVersionOperator(ModelArtsDeleteOperator):
     :param version_id: the version (templated).
     """
 
-    template_fields: Sequence[str] = ("dataset_id", "version_id", "modelarts_conn_id")
     id_args = ("dataset_id", "version_id")
 
     def __init__(self, *, dataset_id: str, version_id: str, **kwargs: Any) -> None:
@@ -654,7 +610,7 @@ class ModelArtsDeleteSamplesOperator(ModelArtsBaseOperator):
     Returns ``{"dataset_id", "deleted", "failed": [{sample_id, error_code, error_msg}]}``.
     """
 
-    template_fields: Sequence[str] = ("dataset_id", "sample_ids", "sample_state", "label_name", "modelarts_conn_id")
+    template_fields: Sequence[str] = ("dataset_id", "sample_ids", "sample_state", "label_name")
     id_args = ("dataset_id",)
 
     def __init__(self, *, dataset_id: str, sample_ids: list[str] | str | None = None,
@@ -708,8 +664,7 @@ class ModelArtsCreateLabelTaskOperator(_DatasetResourceOperator):
     """
 
     resource_kind = "label_task"
-    template_fields: Sequence[str] = ("dataset_id", "task_name", "description", "workforces_config",
-                                      "modelarts_conn_id")
+    template_fields: Sequence[str] = ("dataset_id", "task_name", "description", "workforces_config")
     template_fields_renderers = {"workforces_config": "json"}
     task_id_key = LABEL_TASK_ID
     xcom_keys = (DATASET_ID, LABEL_TASK_ID)

@@ -76,8 +76,7 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
     console_link = ModelArtsModelLink
     # OpenLineage datasets: the OBS directory given, or the training job's output this task resolved and imported
     lineage_inputs = ("source_location", "imported_from")
-    template_fields: Sequence[str] = (*MODEL_ARGS, "model_spec", "training_job_id", "training_output",
-                                      "modelarts_conn_id")
+    template_fields: Sequence[str] = (*MODEL_ARGS, "model_spec", "training_job_id", "training_output")
     template_fields_renderers = {"model_spec": "json", "dependencies": "json", "apis": "json",
                                  "initial_config": "json", "input_params": "json", "output_params": "json"}
 
@@ -172,7 +171,7 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         return {**outcome.ids, **outcome.summary}
 
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         s = outcome.summary
         return (f"Model {s.get('model_name') or ''} {s.get('model_version') or ''} ({outcome.ids[MODEL_ID]}) "
                 f"ended {outcome.state}: {outcome.message}")
@@ -188,7 +187,6 @@ class ModelArtsDeleteModelOperator(ModelArtsDeleteOperator):
     Returns the ids deleted.
     """
 
-    template_fields: Sequence[str] = ("model_id", "modelarts_conn_id")
     id_args = ("model_id",)
 
     def __init__(self, *, model_id: str, cascade: bool = False, **kwargs: Any) -> None:

@@ -12,15 +12,8 @@ from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 
 
 class _OBSTransferOperator(BaseOperator):
-    """Shared body: check which side must be ``obs://`` and run :meth:`OBSHook.copy`.
-
-    :param src: source (templated).
-    :param dst: destination (templated).
-    :param keep_last_dir: for folders, recreate the source folder's own name under ``dst`` (default True).
-    :param modelarts_conn_id: the ``modelarts`` connection.
-    :param hook_params: extra :class:`OBSHook` arguments (``part_size``, ``multipart_threshold``, ``task_num``,
-        ``max_workers``, ``download_threshold``, ``upload_record_dir``).
-    """
+    """Shared body: check which side must be ``obs://`` and run :meth:`OBSHook.copy` (the arguments are
+    documented on the two operators)."""
 
     template_fields: Sequence[str] = ("src", "dst", "modelarts_conn_id")
     ui_color = "#c9e4f6"
@@ -72,7 +65,8 @@ class LocalFilesystemToOBSOperator(_OBSTransferOperator):
     :param dst: ``obs://bucket/key`` or ``obs://bucket/folder/`` (templated).
     :param keep_last_dir: for a folder, upload ``/a/data`` as ``dst/data/...`` (True) or ``dst/...`` (False).
     :param modelarts_conn_id: the ``modelarts`` connection.
-    :param hook_params: extra :class:`~airflow_provider_modelarts.hooks.obs.OBSHook` arguments.
+    :param hook_params: extra :class:`~airflow_provider_modelarts.hooks.obs.OBSHook` arguments (``part_size``,
+        ``multipart_threshold``, ``task_num``, ``max_workers``, ``download_threshold``, ``upload_record_dir``).
     """
 
     _obs_side = "dst"

@@ -89,7 +89,7 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
     template_fields: Sequence[str] = (
         "service_name", "infer_type", "configs", "model_id", "specification", "instance_count", "envs",
         "description", "vpc_id", "subnet_network_id", "security_group_id", "cluster_id", "pool_name", "schedule",
-        "workspace_id", "service_spec", "modelarts_conn_id")
+        "workspace_id", "service_spec")
     template_fields_renderers = {"configs": "json", "service_spec": "json", "schedule": "json", "envs": "json"}
 
     def __init__(self, *, configs: list[dict[str, Any]] | None = None, model_id: str | None = None,
@@ -152,7 +152,7 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
         self.push_values(context, {ACCESS_ADDRESS: outcome.summary.get(ACCESS_ADDRESS)})
         return dict(outcome.summary)
 
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         text = f"Service {outcome.ids['service_id']} ended {outcome.state}: {outcome.message}"
         events = self.hook.abnormal_event_texts(outcome.ids["service_id"])
         return text + ("\nAbnormal events: " + " | ".join(events) if events else "")
@@ -183,8 +183,7 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
     resource_kind = "service_update"
     xcom_keys = (SERVICE_ID, PREVIOUS_CONFIG, ACCESS_ADDRESS)
     console_link = ModelArtsServiceLink
-    template_fields: Sequence[str] = ("service_id", "configs", "model_id", "status", "description", "schedule",
-                                      "modelarts_conn_id")
+    template_fields: Sequence[str] = ("service_id", "configs", "model_id", "status", "description", "schedule")
     template_fields_renderers = {"configs": "json", "schedule": "json"}
 
     def __init__(self, *, service_id: str, configs: list[dict[str, Any]] | None = None, model_id: str | None = None,
@@ -322,7 +321,7 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
         self.push_values(context, {ACCESS_ADDRESS: summary.get(ACCESS_ADDRESS)})
         return summary
 
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         text = f"Update of service {self.service_id} ended {outcome.state}: {outcome.message}"
         since = outcome.ids.get("update_time")
         events = self.hook.abnormal_event_texts(self.service_id, since if isinstance(since, int) else None)
@@ -336,7 +335,6 @@ class ModelArtsDeleteServiceOperator(ModelArtsDeleteOperator):
     :param service_id: the service (templated).
     """
 
-    template_fields: Sequence[str] = ("service_id", "modelarts_conn_id")
     id_args = ("service_id",)
 
     def __init__(self, *, service_id: str, **kwargs: Any) -> None:
@@ -366,8 +364,7 @@ class ModelArtsPredictOperator(ModelArtsBaseOperator):
     The model's answer is the return value (XCom ``return_value``), passed through unchanged.
     """
 
-    template_fields: Sequence[str] = ("service_id", "access_address", "payload", "file_path", "path",
-                                      "modelarts_conn_id")
+    template_fields: Sequence[str] = ("service_id", "access_address", "payload", "file_path", "path")
     template_fields_renderers = {"payload": "json"}
 
     def __init__(self, *, service_id: str | None = None, access_address: str | None = None, payload: Any = None,

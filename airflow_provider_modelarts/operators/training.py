@@ -81,7 +81,7 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsLogStreaming
 
     resource_kind = "training_v2"
     lineage_inputs, lineage_outputs = ("inputs", "code_dir"), ("outputs",)  # OpenLineage datasets
-    template_fields: Sequence[str] = (*ESTIMATOR_ARGS, "job_spec", "modelarts_conn_id")
+    template_fields: Sequence[str] = (*ESTIMATOR_ARGS, "job_spec")
     template_fields_renderers = {"job_spec": "json", "inputs": "json", "outputs": "json", "parameters": "json",
                                  "env_variables": "json", "volumes": "json"}
     console_link = ModelArtsTrainingJobLink
@@ -168,33 +168,21 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsLogStreaming
         summary = dict(outcome.summary)
         if self.collect_metrics:
             tasks = [t.get("task") for t in summary.get("task_statuses") or [] if t.get("task")] or ["worker-0"]
-            metrics = {}
-            for task in tasks:
-                try:
-                    metrics[task] = self.hook.get_training_job_metrics(outcome.ids[TRAINING_JOB_ID], task)
-                except Exception as exc:  # metrics are a bonus: never fail a finished job for them
-                    self.log.warning("Could not read metrics of %s: %s", task, exc)
-            context["ti"].xcom_push(key=TRAINING_METRICS, value=metrics)
+            context["ti"].xcom_push(key=TRAINING_METRICS, value=self.hook.get_training_job_metrics_of_tasks(
+                outcome.ids[TRAINING_JOB_ID], tasks))
         summary.pop("task_statuses", None)
         return summary
 
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         s = outcome.summary
         tasks = ", ".join(f"{t.get('task')} exit {t.get('exit_code')}: {t.get('message') or ''}".strip()
                           for t in s.get("task_statuses") or [])
-        text = (f"Training job {s.get('training_job_name') or ''} {outcome.ids['training_job_id']} ended "
-                f"{s.get('phase') or outcome.status} (secondary phase {s.get('secondary_phase')})")
-        if tasks:
-            text += f"; tasks: {tasks}"
-        tail = outcome.log_tail
-        if not tail:
-            try:
-                tail = self.hook.get_training_job_log(outcome.ids["training_job_id"]).splitlines()[-20:]
-            except Exception as exc:
-                self.log.warning("Could not read the job log: %s", exc)
-        if tail:
-            text += "\nLast log lines:\n" + "\n".join(tail[-20:])
-        return text
+        return (f"Training job {s.get('training_job_name') or ''} {outcome.ids['training_job_id']} ended "
+                f"{s.get('phase') or outcome.status} (secondary phase {s.get('secondary_phase')})"
+                + (f"; tasks: {tasks}" if tasks else ""))
+
+    def read_log_tail(self, ids: Mapping[str, Any]) -> list[str]:
+        return self.hook.get_training_job_log(ids[TRAINING_JOB_ID]).splitlines()[-20:]
 
 
 def training_outputs(task: BaseOperator, context: Context, training_job_id: str,
@@ -232,7 +220,6 @@ class ModelArtsTerminateTrainingJobOperator(ModelArtsActionOperator):
     resource_kind = "training_v2"
     id_args = (TRAINING_JOB_ID,)
     refused_codes = (TERMINATE_REFUSED,)
-    template_fields: Sequence[str] = ("training_job_id", "modelarts_conn_id")
 
     def __init__(self, *, training_job_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -255,7 +242,6 @@ class ModelArtsDeleteTrainingJobOperator(ModelArtsDeleteOperator):
     """
 
     id_args = (TRAINING_JOB_ID,)
-    template_fields: Sequence[str] = ("training_job_id", "modelarts_conn_id")
 
     def __init__(self, *, training_job_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -203,22 +203,16 @@ class _TrainingV1Operator(OpenLineageMixin, _V1EstimatorOperator, ModelArtsLogSt
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         return {**outcome.summary, "status": outcome.status}
 
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         from airflow_provider_modelarts.client.states import table
 
         s = outcome.summary
-        text = (f"Training job {s.get('job_name') or ''} (job_id {outcome.ids['job_id']}, version "
+        return (f"Training job {s.get('job_name') or ''} (job_id {outcome.ids['job_id']}, version "
                 f"{s.get('version_name') or ''} version_id {outcome.ids['version_id']}) ended {outcome.state} with "
                 f"status {table('training_v1').describe(outcome.status)}")
-        tail = outcome.log_tail
-        if not tail:
-            try:
-                tail = self.hook.get_training_job_v1_log_tail(outcome.ids["job_id"], outcome.ids["version_id"])
-            except Exception as exc:
-                self.log.warning("Could not read the job log: %s", exc)
-        if tail:
-            text += "\nLast log lines:\n" + "\n".join(tail[-20:])
-        return text
+
+    def read_log_tail(self, ids: Mapping[str, Any]) -> list[str]:
+        return self.hook.get_training_job_v1_log_tail(ids[JOB_ID], ids[VERSION_ID])
 
 
 class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator):
@@ -253,8 +247,7 @@ class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator
     :param volumes: volumes to mount (REST shape).
     """
 
-    template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_name", "job_description", "job_config",
-                                      "modelarts_conn_id")
+    template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_name", "job_description", "job_config")
     template_fields_renderers = {"job_config": "json", "hyperparameters": "json", "data_source": "json"}
     estimator_args = V1_ESTIMATOR_ARGS
 
@@ -317,7 +310,7 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
     """
 
     template_fields: Sequence[str] = (*V1_VERSION_ARGS, "job_id", "pre_version_id", "job_description",
-                                      "job_config", "modelarts_conn_id")
+                                      "job_config")
     template_fields_renderers = {"job_config": "json", "hyperparameters": "json", "data_source": "json"}
     estimator_args = V1_VERSION_ARGS
     id_args = ("job_id", "pre_version_id")
@@ -395,7 +388,6 @@ class ModelArtsStopTrainingJobVersionV1Operator(ModelArtsActionOperator):
     resource_kind = "training_v1"
     id_args = (JOB_ID, VERSION_ID)
     refused_codes = (NOT_ALLOWED,)
-    template_fields: Sequence[str] = ("job_id", "version_id", "modelarts_conn_id")
 
     def __init__(self, *, job_id: int | str, version_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -417,7 +409,7 @@ class ModelArtsDeleteTrainingJobV1Operator(ModelArtsDeleteOperator):
     """
 
     id_args = (JOB_ID,)
-    template_fields: Sequence[str] = ("job_id", "version_id", "modelarts_conn_id")
+    template_fields: Sequence[str] = ("job_id", "version_id")
 
     def __init__(self, *, job_id: int | str, version_id: int | str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -446,8 +438,7 @@ class ModelArtsCreateTrainingJobConfigV1Operator(_V1EstimatorOperator):
     :param if_exists: ``update`` (default: replace the fields given) or ``fail``.
     """
 
-    template_fields: Sequence[str] = (*V1_CONFIG_ARGS, "config_name", "config_description", "job_config",
-                                      "modelarts_conn_id")
+    template_fields: Sequence[str] = (*V1_CONFIG_ARGS, "config_name", "config_description", "job_config")
 
     def __init__(self, *, config_name: str, config_description: str | None = None,
                  job_config: dict[str, Any] | None = None, if_exists: str = "update", **kwargs: Any) -> None:
@@ -503,7 +494,6 @@ class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsDeleteOperator):
     """
 
     id_args = ("config_name",)
-    template_fields: Sequence[str] = ("config_name", "modelarts_conn_id")
 
     def __init__(self, *, config_name: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -513,18 +503,7 @@ class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsDeleteOperator):
         return f"Training job configuration {self.config_name}"
 
     def delete(self) -> Any:
-        """Delete; an error for a name the configuration list does not hold (one list call) means it is missing."""
-        from airflow_provider_modelarts.client.errors import ModelArtsApiError, ModelArtsNotFoundError
-
-        try:
-            return self.hook.delete_training_job_config_v1(self.config_name)
-        except ModelArtsApiError as exc:
-            names = {c.get("config_name") for c in self.hook.list_training_job_configs_v1(
-                search_content=self.config_name)}
-            if self.config_name in names or isinstance(exc, ModelArtsNotFoundError):
-                raise
-            raise ModelArtsNotFoundError(exc.status, exc.error_code, exc.error_msg, exc.request_id,
-                                         exc.error_solution, exc.operation) from exc
+        return self.hook.delete_training_job_config_v1(self.config_name)
 
 
 # ---- visualization jobs ------------------------------------------------------------------------------------------
@@ -542,7 +521,7 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, ModelArtsResourc
     resource_kind = "visualization_job"
     console_link = ModelArtsVisualizationJobLink
     xcom_keys = (JOB_ID, JOB_NAME, SERVICE_URL)
-    template_fields: Sequence[str] = ("train_url", "job_name", "job_description", "modelarts_conn_id")
+    template_fields: Sequence[str] = ("train_url", "job_name", "job_description")
 
     def __init__(self, *, train_url: str, job_name: str | None = None, job_description: str | None = None,
                  job_type: str = "tensorboard", flavor: str | None = None, auto_stop_hours: int | None = None,
@@ -599,7 +578,6 @@ class _VisualizationAction(ModelArtsActionOperator):
     resource_kind = "visualization_job"
     id_args = (JOB_ID,)
     refused_codes = (NOT_ALLOWED,)
-    template_fields: Sequence[str] = ("job_id", "modelarts_conn_id")
 
     def __init__(self, *, job_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -640,7 +618,6 @@ class ModelArtsDeleteVisualizationJobOperator(ModelArtsDeleteOperator):
     """
 
     id_args = (JOB_ID,)
-    template_fields: Sequence[str] = ("job_id", "modelarts_conn_id")
 
     def __init__(self, *, job_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)

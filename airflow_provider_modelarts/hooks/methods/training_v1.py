@@ -195,7 +195,18 @@ class TrainingV1Methods(HookMethods):
         self.call(training_v1.update_config(config_name, body))
 
     def delete_training_job_config_v1(self, config_name: str) -> None:
-        self.call(training_v1.delete_config(config_name))
+        """Delete a configuration; an error for a name the configuration list does not hold (one list call) is
+        raised as ``ModelArtsNotFoundError`` (the service answers a missing name with another error)."""
+        from airflow_provider_modelarts.client.errors import ModelArtsApiError, ModelArtsNotFoundError
+
+        try:
+            self.call(training_v1.delete_config(config_name))
+        except ModelArtsApiError as exc:
+            names = {c.get("config_name") for c in self.list_training_job_configs_v1(search_content=config_name)}
+            if config_name in names or isinstance(exc, ModelArtsNotFoundError):
+                raise
+            raise ModelArtsNotFoundError(exc.status, exc.error_code, exc.error_msg, exc.request_id,
+                                         exc.error_solution, exc.operation) from exc
 
     # ---- visualization jobs ------------------------------------------------------------------------------------
     def create_visualization_job(self, body: dict[str, Any]) -> dict[str, Any]:
