@@ -1,20 +1,12 @@
-"""The operator bases, one per behaviour (a signature lists only what its class honours):
+"""The operator bases, one per behaviour, so a signature lists only what its class honours:
+:class:`ModelArtsBaseOperator` (every operator), :class:`ModelArtsWaitingOperator` (the waiting arguments),
+:class:`ModelArtsResourceOperator` (create or reattach, then wait), :class:`ModelArtsLogStreamingOperator`
+(``stream_logs``, for the resources with a log), :class:`ModelArtsActionOperator` (stop, terminate, restart) and
+:class:`ModelArtsDeleteOperator` (one delete); each class's docstring says what it adds.
 
-* :class:`ModelArtsBaseOperator`: every ModelArts operator: the connection, the hook, the id arguments (checked
-  before any request), the declared XCom keys and console link (one :meth:`~ModelArtsBaseOperator.push_ids`,
-  honouring ``do_xcom_push``), and the one conversion of a :class:`~airflow_provider_modelarts.specs.SpecError`
-  into ``AirflowFailException``. Subclasses implement :meth:`~ModelArtsBaseOperator.run`.
-* :class:`ModelArtsWaitingOperator`: the waiting arguments (``wait_for_completion``, ``poll_interval``,
-  ``max_wait``, ``deferrable``, ``poll_error_budget``): check once, then poll here or defer to the trigger; a
-  timeout stops the resource; ``on_kill`` stops it.
-* :class:`ModelArtsResourceOperator`: create (or reattach, ``action_if_exists``) and wait;
-  :class:`ModelArtsLogStreamingOperator` adds ``stream_logs`` for the resources with a log (training jobs).
-* :class:`ModelArtsActionOperator`: send one action (stop, terminate, restart) and wait for it to take effect.
-* :class:`ModelArtsDeleteOperator`: one delete (``ignore_missing``).
-
-``ModelArtsResourceOperator.execute``: build and validate the request (no remote call before the spec is valid) -> reattach to what an
-earlier try of this task instance created, or create -> push the stable XCom keys and the console link ->
-wait (sync poll, or defer to :class:`~airflow_provider_modelarts.triggers.modelarts.ModelArtsResourceTrigger`)
+``ModelArtsResourceOperator.execute``: build and validate the request (no remote call before the spec is valid)
+-> reattach to what an earlier try of this task instance created, or create -> push the stable XCom keys and the
+console link -> wait (sync poll, or defer to :class:`~airflow_provider_modelarts.triggers.modelarts.ModelArtsResourceTrigger`)
 -> return a compact summary.
 
 Idempotency (a retried task never creates a second billed resource):
@@ -398,11 +390,42 @@ class ModelArtsResourceOperator(ModelArtsWaitingOperator):
         ``reattach`` (wait on it), ``fail``, or ``new`` (create another one).
     """
 
+    #: stable values besides the ids (names, URLs) that the create answers: kept by :meth:`answered` and pushed
+    #: with the ids without a read; a reattached resource's are read once (:meth:`read_values`)
+    answer_keys: ClassVar[tuple[str, ...]] = ()
+
     def __init__(self, *, action_if_exists: str = "reattach", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if action_if_exists not in ACTIONS_IF_EXISTS:
             raise ValueError(f"action_if_exists must be one of {ACTIONS_IF_EXISTS}, got {action_if_exists!r}")
         self.action_if_exists = action_if_exists
+        #: the ids and :attr:`answer_keys` values of the resource, once known (from its create's answer)
+        self.known: dict[str, Any] | None = None
+
+    def answered(self, ids: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:
+        """``ids``, the :attr:`answer_keys` values of the create's (or lookup's) ``answer`` kept for :meth:`push_ids`.
+
+        :param ids: the resource's ids.
+        :param answer: what the create (or the lookup that found it) answered.
+        """
+        self.known = {**ids, **{key: answer.get(key) for key in self.answer_keys}}
+        return dict(ids)
+
+    def read_values(self, ids: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The :attr:`answer_keys` values of an existing resource (one read; a reattached one's).
+
+        :param ids: the resource's ids.
+        """
+        raise NotImplementedError
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        """Push the ids with the :attr:`answer_keys` values (the kept answer's when it is this resource's)."""
+        if self.answer_keys:
+            known = self.known or {}
+            if any(known.get(k) != v for k, v in ids.items()) or any(known.get(k) is None for k in self.answer_keys):
+                self.answered(ids, self.read_values(ids))
+            ids = dict(self.known or ids)
+        super().push_ids(context, ids)
 
     # ---- to implement ---------------------------------------------------------------------------------------
     def prepare(self, context: Context) -> dict[str, Any]:

@@ -45,6 +45,7 @@ from airflow_provider_modelarts.specs.datasets import (
     clean,
     export_result,
     export_type_problem,
+    failed_samples,
     import_mode_problem,
     import_result,
     label_objects,
@@ -632,10 +633,7 @@ class ModelArtsDeleteSamplesOperator(ModelArtsBaseOperator):
         if not ids:
             self.log.info("No sample to delete in dataset %s", self.dataset_id)
             return {"dataset_id": self.dataset_id, "deleted": 0, "failed": []}
-        answer = self.hook.delete_samples(self.dataset_id, ids, delete_source=self.delete_source)
-        results = answer.get("results") or [{"success": True}] * len(ids)
-        failed = [{"sample_id": i, "error_code": r.get("error_code"), "error_msg": r.get("error_msg")}
-                  for i, r in zip(ids, results, strict=False) if not r.get("success")]
+        failed = failed_samples(ids, self.hook.delete_samples(self.dataset_id, ids, delete_source=self.delete_source))
         if failed and not self.ignore_missing:
             raise AirflowException(f"{len(failed)} of {len(ids)} samples of dataset {self.dataset_id} were not "
                                    f"deleted: {failed[:5]}")

@@ -16,12 +16,12 @@ from airflow.providers.standard.operators.branch import BaseBranchOperator
 from airflow.sdk.exceptions import AirflowFailException
 
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
+from airflow_provider_modelarts.hooks.task import ModelArtsTaskMixin
 from airflow_provider_modelarts.operators.base import failing_on_spec_error
 from airflow_provider_modelarts.specs.metric_gate import (
-    AGGREGATES,
     COMPARISONS,
     METRICS_SOURCES,
-    SOURCES,
+    check_choices,
     gate_threshold,
     lookup,
     parse_metrics,
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
 
-class ModelArtsMetricGateOperator(BaseBranchOperator):
+class ModelArtsMetricGateOperator(ModelArtsTaskMixin, BaseBranchOperator):
     """Branch on ``<metric> <comparison> <threshold>``.
 
     :param metric: the metric name (templated); dots walk nested JSON (``eval.accuracy``).
@@ -65,12 +65,7 @@ class ModelArtsMetricGateOperator(BaseBranchOperator):
                  training_output: str | None = None, task: str = "worker-0", aggregate: str = "last",
                  on_missing: str = "fail", modelarts_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if metrics_source not in SOURCES:
-            raise ValueError(f"metrics_source must be one of {SOURCES}, got {metrics_source!r}")
-        if aggregate not in AGGREGATES:
-            raise ValueError(f"aggregate must be one of {sorted(AGGREGATES)}, got {aggregate!r}")
-        if on_missing not in ("fail", "skip"):
-            raise ValueError(f"on_missing must be fail or skip, got {on_missing!r}")
+        check_choices(metrics_source=metrics_source, aggregate=aggregate, on_missing=on_missing)
         self.metric = metric
         self.threshold = threshold
         self.comparison = comparison
@@ -97,12 +92,10 @@ class ModelArtsMetricGateOperator(BaseBranchOperator):
 
     def _job_output(self, context: Context) -> str:
         """The job's output folder, from the upstream training task's XCom or one GET (:func:`.training_outputs`)."""
-        from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
         from airflow_provider_modelarts.operators.training import training_outputs
         from airflow_provider_modelarts.specs.training import pick_output
 
-        hook = ModelArtsHook(self.modelarts_conn_id)
-        _, channels = training_outputs(self, context, str(self.training_job_id), hook.get_training_job)
+        _, channels = training_outputs(self, context, str(self.training_job_id), self.hook.get_training_job)
         url = pick_output(channels, self.training_output)
         if url is None:
             raise AirflowFailException(f"Training job {self.training_job_id} has no OBS output "
@@ -119,10 +112,7 @@ class ModelArtsMetricGateOperator(BaseBranchOperator):
         if self.metrics_path:
             return self._read_obs_json(str(self.metrics_path))
         if self.metrics_source == "api":
-            from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
-
-            return ModelArtsHook(self.modelarts_conn_id).get_training_job_metrics(str(self.training_job_id),
-                                                                                  self.task)
+            return self.hook.get_training_job_metrics(str(self.training_job_id), self.task)
         return self._read_obs_json(self._job_output(context) + self.metrics_file.lstrip("/"))
 
     # ---- deciding ----------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from airflow.sdk import BaseOperator
 
-from airflow_provider_modelarts.client.obs_paths import is_obs_url
+from airflow_provider_modelarts.client.obs_paths import transfer_problem
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 
 
@@ -36,18 +36,12 @@ class _OBSTransferOperator(BaseOperator):
         self.modelarts_conn_id = modelarts_conn_id
         self.hook_params = dict(hook_params or {})
 
-    def _check_sides(self) -> None:
-        obs_value, local_value = (self.dst, self.src) if self._obs_side == "dst" else (self.src, self.dst)
-        local_side = "src" if self._obs_side == "dst" else "dst"
-        if not is_obs_url(obs_value):
-            raise ValueError(f"{type(self).__name__}: {self._obs_side} must be an obs:// URL, got {obs_value!r}.")
-        if is_obs_url(local_value):
-            raise ValueError(f"{type(self).__name__}: {local_side} must be a local path, got {local_value!r}.")
-
     def execute(self, context: Any) -> list[str]:
         from airflow_provider_modelarts.hooks.obs import OBSHook
 
-        self._check_sides()
+        problem = transfer_problem(self.src, self.dst, self._obs_side)
+        if problem:
+            raise ValueError(f"{type(self).__name__}: {problem}")
         hook = OBSHook(modelarts_conn_id=self.modelarts_conn_id, **self.hook_params)
         try:
             return hook.copy(self.src, self.dst, keep_last_dir=self.keep_last_dir)

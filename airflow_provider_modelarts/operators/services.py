@@ -9,7 +9,6 @@ errors name the field and the fix. XCom: :data:`SERVICE_ID` and :data:`ACCESS_AD
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -221,11 +220,9 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
         return update_body(self.configs, self.model_id, self.status, self.description, self.schedule,
                            max_instances=int(self.max_instance_count))
 
-    def _put_config(self, config: list[dict[str, Any]], extra: Mapping[str, Any]) -> dict[str, Any]:
+    def _put_config(self, config: list[dict[str, Any]], extra: dict[str, Any]) -> dict[str, Any]:
         """PUT a config; the ids of the wait on its update log (entries newer than the newest one now)."""
-        logs = self.hook.get_service_update_logs(self.service_id)
-        since = max((int(e.get("update_time") or 0) for e in logs), default=-1) + 1
-        self.hook.update_service(self.service_id, {**extra, "config": config})
+        since = self.hook.put_service_config(self.service_id, config, extra)
         return {SERVICE_ID: self.service_id, "update_time": since}
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
@@ -388,7 +385,9 @@ class ModelArtsPredictOperator(ModelArtsBaseOperator):
             raise AirflowException(f"Service {self.service_id} has no access_address (not a deployed real-time "
                                    "service).")
         if self.file_path:
-            content, name = self._read_file()
+            from airflow_provider_modelarts.hooks.obs import read_local_or_obs
+
+            content, name = read_local_or_obs(str(self.file_path), self.modelarts_conn_id)
             result = self.hook.predict_file(address, content, name, field=self.file_field, path=self.path,
                                             content_type=self.content_type)
         else:
@@ -403,12 +402,3 @@ class ModelArtsPredictOperator(ModelArtsBaseOperator):
         summary = upstream_summary(self, context, (ModelArtsDeployServiceOperator, ModelArtsUpdateServiceOperator),
                                    "service_id", str(self.service_id), "access_address")
         return str(summary["access_address"]) if summary else None
-
-    def _read_file(self) -> tuple[bytes, str]:
-        path = str(self.file_path)
-        if path.startswith("obs://"):
-            from airflow_provider_modelarts.hooks.obs import OBSHook
-
-            return OBSHook(self.modelarts_conn_id).read_bytes(path), path.rstrip("/").rsplit("/", 1)[-1]
-        with open(path, "rb") as fh:
-            return fh.read(), os.path.basename(path)

@@ -86,6 +86,7 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsLogStreaming
                                  "env_variables": "json", "volumes": "json"}
     console_link = ModelArtsTrainingJobLink
     xcom_keys = (TRAINING_JOB_ID, TRAINING_JOB_NAME)
+    answer_keys = (TRAINING_JOB_NAME,)
 
     def __init__(self, *, job_spec: dict[str, Any] | None = None, collect_metrics: bool = True,
                  job_name: str | None = None, job_description: str | None = None, code_dir: str | None = None,
@@ -121,7 +122,6 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsLogStreaming
         self.volumes = volumes
         self.working_dir = working_dir
         self.local_code_dir = local_code_dir
-        self._job_name: str | None = None
 
     def prepare(self, context: Context) -> dict[str, Any]:
         args = {name: getattr(self, name) for name in ESTIMATOR_ARGS}
@@ -133,8 +133,7 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsLogStreaming
 
         self.check_node_count(body)
         job = self.hook.call(training_v2.create_job(body))
-        self._job_name = job["metadata"]["name"]
-        return {TRAINING_JOB_ID: job["metadata"]["id"]}
+        return self.answered({TRAINING_JOB_ID: job["metadata"]["id"]}, {TRAINING_JOB_NAME: job["metadata"]["name"]})
 
     def check_node_count(self, body: Mapping[str, Any]) -> None:
         """Refuse more nodes than the flavor allows, with one flavor read before the create (SDK reference
@@ -157,12 +156,10 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsLogStreaming
         if not jobs:
             return None
         newest = max(jobs, key=lambda j: (j.get("metadata") or {}).get("create_time") or 0)
-        self._job_name = newest["metadata"]["name"]
-        return {TRAINING_JOB_ID: newest["metadata"]["id"]}
+        return self.answered({TRAINING_JOB_ID: newest["metadata"]["id"]}, {TRAINING_JOB_NAME: newest["metadata"]["name"]})
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        name = self._job_name or self.hook.get_training_job(ids[TRAINING_JOB_ID])["metadata"]["name"]
-        super().push_ids(context, {**ids, TRAINING_JOB_NAME: name})
+    def read_values(self, ids: Mapping[str, Any]) -> Mapping[str, Any]:
+        return {TRAINING_JOB_NAME: self.hook.get_training_job(ids[TRAINING_JOB_ID])["metadata"]["name"]}
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         summary = dict(outcome.summary)

@@ -43,6 +43,7 @@ from airflow_provider_modelarts.specs.training_v1 import (
     marked_description,
     next_free_name,
     own_entries,
+    own_version,
     version_body,
     visualization_body,
 )
@@ -109,27 +110,12 @@ class _UniqueNameMixin:
 
 # ---- training jobs and versions ----------------------------------------------------------------------------------
 class _V1EstimatorOperator(ModelArtsBaseOperator):
-    """The Estimator arguments (SDK reference 9.1.1) that the v1 job, version and configuration creates all take;
-    each subclass adds those its request has too (``pool_id``, ``volumes``) and names them all in
-    :attr:`estimator_args`. All templated; OBS paths as ``obs://b/d/`` or ``/b/d/``.
-
-    :param code_dir: the OBS folder of the code (with ``boot_file``, ``framework_type``, ``framework_version``).
-    :param boot_file: the start script (in ``code_dir``, or an OBS path).
-    :param model_name: a built-in algorithm (resolved to ``model_id``) instead of ``code_dir``.
-    :param framework_type: the engine name (resolved with ``framework_version`` to ``engine_id``).
-    :param framework_version: the engine version.
-    :param user_image_url: a custom image (with ``user_command``) instead of ``code_dir``.
-    :param user_command: the custom image's start command.
-    :param hyperparameters: ``{name: value}`` or ``[{"label", "value"}]``.
-    :param output_path: the OBS folder of the training output (required for a job or configuration).
-    :param log_url: an OBS folder for the job's log.
-    :param inputs: the data as an OBS path (or ``dataset_id`` or ``data_source``).
-    :param dataset_id: a dataset as input (with ``dataset_version_id``).
-    :param dataset_version_id: the dataset's version.
-    :param data_source: ``[{"type": "obs", "data_url"}]`` or ``[{"type": "dataset", "dataset_id",
-        "dataset_version"}]``.
-    :param train_instance_type: a flavor code (resolved to ``spec_id``) or a spec id.
-    :param train_instance_count: the number of workers (default 1; a new version keeps its previous version's).
+    """The Estimator arguments (SDK reference 9.1.1) that the v1 job, version and configuration creates all take,
+    each documented on :class:`ModelArtsCreateTrainingJobV1Operator`: code_dir, boot_file, model_name,
+    framework_type, framework_version, user_image_url, user_command, hyperparameters, output_path, log_url,
+    inputs, dataset_id, dataset_version_id, data_source, train_instance_type, train_instance_count (default 1; a new
+    version keeps its previous version's). A subclass adds those its request has too (``pool_id``, ``volumes``) and
+    names them all in :attr:`estimator_args`.
     """
 
     #: the Estimator arguments the subclass's request takes (what :meth:`estimator` reads)
@@ -164,27 +150,17 @@ class _TrainingV1Operator(OpenLineageMixin, _V1EstimatorOperator, ModelArtsLogSt
     console_link = ModelArtsTrainingJobV1Link
     xcom_keys = (JOB_ID, VERSION_ID, JOB_NAME, VERSION_NAME)
 
-    #: the job and version names of the version this try created, from the create's answer (the versions create
-    #: table answers both), so pushing them costs no read; a reattached version's names are read once
-    _created: dict[str, Any] | None = None
+    answer_keys = (JOB_NAME, VERSION_NAME)  # the versions create table answers both
 
     def created(self, answer: Mapping[str, Any]) -> dict[str, Any]:
-        """The ids of a create's answer; its names are kept for :meth:`push_ids`.
+        """The ids of a job or version create's answer (its names kept for :meth:`push_ids`).
 
         :param answer: the answer of a job or version create.
         """
-        ids = {JOB_ID: answer[JOB_ID], VERSION_ID: answer[VERSION_ID]}
-        self._created = {**ids, JOB_NAME: answer.get(JOB_NAME), VERSION_NAME: answer.get(VERSION_NAME)}
-        return ids
+        return self.answered({JOB_ID: answer[JOB_ID], VERSION_ID: answer[VERSION_ID]}, answer)
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        names = self._created if self._created and all(self._created.get(k) == ids.get(k) for k in ids) \
-            and self._created.get(JOB_NAME) else None
-        if names is None:
-            version = self.hook.get_training_job_version_v1(ids[JOB_ID], ids[VERSION_ID])
-            names = {JOB_NAME: version.get(JOB_NAME), VERSION_NAME: version.get(VERSION_NAME)}
-        self._job_name = str(names.get(JOB_NAME) or "")
-        super().push_ids(context, {**ids, JOB_NAME: names.get(JOB_NAME), VERSION_NAME: names.get(VERSION_NAME)})
+    def read_values(self, ids: Mapping[str, Any]) -> Mapping[str, Any]:
+        return self.hook.get_training_job_version_v1(ids[JOB_ID], ids[VERSION_ID])
 
     def wait(self, context: Context, ids: Mapping[str, Any]) -> Any:
         """Wait with the log of the first worker streamed (its name from one ``log/file-names`` call)."""
@@ -198,7 +174,7 @@ class _TrainingV1Operator(OpenLineageMixin, _V1EstimatorOperator, ModelArtsLogSt
         except Exception as exc:  # the log is a bonus: the documented name pattern then
             self.log.warning("Could not list the log files of %s: %s", dict(ids), exc)
             files = []
-        return files[0] if files else f"{getattr(self, '_job_name', '')}.0"
+        return files[0] if files else f"{(self.known or {}).get(JOB_NAME) or ''}.0"
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         return {**outcome.summary, "status": outcome.status}
@@ -219,7 +195,7 @@ class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator
     """Create a legacy (v1) training job with its first version and wait for it (``POST /v1/{p}/training-jobs``).
 
     Estimator arguments (SDK reference 9.1.1), all templated; OBS paths as ``obs://b/d/`` or ``/b/d/``. The
-    waiting arguments are those of :class:`~.base.ModelArtsResourceOperator`; ``max_wait`` and killing the task
+    waiting arguments are those of :class:`~.base.ModelArtsLogStreamingOperator`; ``max_wait`` and killing the task
     stop the version. Succeeds on status 10; any failure code (3, 5, 6, 11, 12, 13, 14, 16, 17, 21, 22) fails the
     task with the code's name and meaning and the last log lines.
 
@@ -362,15 +338,11 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         earlier try made (so a lost reply finds this try's version, and a create that never arrived finds none).
         """
         job_id = as_id(self.job_id)
-        answer = self.hook.get_training_job_v1_versions(job_id)
-        if not str(answer.get("job_desc") or "").endswith(self._marker):
+        version_id = own_version(self.hook.get_training_job_v1_versions(job_id), self._marker,
+                                 body["pre_version_id"], self._stale)
+        if version_id is None:
             return None
-        own = [int(v["version_id"]) for v in answer.get("versions") or []
-               if int(v.get("pre_version_id") or 0) == body["pre_version_id"] and int(v["version_id"]) not in
-               self._stale]
-        if not own:
-            return None
-        found = {"job_id": job_id, "version_id": max(own)}
+        found = {"job_id": job_id, "version_id": version_id}
         if not self._posted:
             self._found_before = found
         return found
@@ -521,6 +493,7 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, ModelArtsResourc
     resource_kind = "visualization_job"
     console_link = ModelArtsVisualizationJobLink
     xcom_keys = (JOB_ID, JOB_NAME, SERVICE_URL)
+    answer_keys = (JOB_NAME, SERVICE_URL)
     template_fields: Sequence[str] = ("train_url", "job_name", "job_description")
 
     def __init__(self, *, train_url: str, job_name: str | None = None, job_description: str | None = None,
@@ -541,23 +514,15 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, ModelArtsResourc
                                   job_description=self.job_description, job_type=self.job_type, flavor=self.flavor,
                                   auto_stop_hours=self.auto_stop_hours)
 
-    #: the name and URL the create of this try answered (the visualization create table answers both), so
-    #: pushing them costs no read; a reattached job's are read once
-    _answered: dict[str, Any] | None = None
-
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         return self.create_unique(body, self._post, self._base_name)
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
-        answer = self.hook.create_visualization_job(body)
-        self._answered = {JOB_ID: answer[JOB_ID], JOB_NAME: answer.get(JOB_NAME), SERVICE_URL: answer.get(SERVICE_URL)}
-        return {JOB_ID: answer[JOB_ID]}
+        answer = self.hook.create_visualization_job(body)  # answers the name and URL: pushed without a read
+        return self.answered({JOB_ID: answer[JOB_ID]}, answer)
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        known = self._answered
-        if not (known and known[JOB_ID] == ids[JOB_ID] and known.get(JOB_NAME) and known.get(SERVICE_URL)):
-            known = self.hook.get_visualization_job(ids[JOB_ID])
-        super().push_ids(context, {**ids, JOB_NAME: known.get(JOB_NAME), SERVICE_URL: known.get(SERVICE_URL)})
+    def read_values(self, ids: Mapping[str, Any]) -> Mapping[str, Any]:
+        return self.hook.get_visualization_job(ids[JOB_ID])
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         return {**outcome.summary, "status": outcome.status}

@@ -520,3 +520,15 @@ def export_result(ids: Mapping[str, Any], status: Any, summary: Mapping[str, Any
             "manifest_path": f"{folder}Data/{dataset_name}.manifest",
             **{k: summary.get(k) for k in ("export_type", "export_format", "version_id", "total_sample_count",
                                            "finished_sample_count")}}
+
+
+def failed_samples(ids: list[str], answer: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The samples a bulk delete did not delete: ``[{sample_id, error_code, error_msg}]`` (its ``results`` are in
+    the order of ``ids``; an answer without them deleted all).
+
+    :param ids: the sample ids sent.
+    :param answer: the delete's answer.
+    """
+    results = answer.get("results") or [{"success": True}] * len(ids)
+    return [{"sample_id": i, "error_code": r.get("error_code"), "error_msg": r.get("error_msg")}
+            for i, r in zip(ids, results, strict=False) if not r.get("success")]

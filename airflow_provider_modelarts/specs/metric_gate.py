@@ -18,6 +18,19 @@ AGGREGATES: dict[str, Callable[[list[float]], float]] = {
     "last": lambda v: v[-1], "first": lambda v: v[0], "max": max, "min": min, "mean": lambda v: sum(v) / len(v),
 }
 SOURCES = ("output", "api")
+ON_MISSING = ("fail", "skip")
+
+
+def check_choices(**given: Any) -> None:
+    """Refuse (when the DAG is parsed) a choice argument that is none of its values.
+
+    :param given: ``metrics_source``, ``aggregate`` and/or ``on_missing``, as given.
+    :raises ValueError: naming the argument and its values.
+    """
+    for name, value in given.items():
+        allowed = {"metrics_source": SOURCES, "aggregate": tuple(AGGREGATES), "on_missing": ON_MISSING}[name]
+        if value not in allowed:
+            raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
 #: the arguments that say where the metrics come from (exactly one is given)
 METRICS_SOURCES = ("metrics", "metrics_path", "training_job_id")
 

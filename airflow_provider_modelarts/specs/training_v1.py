@@ -63,6 +63,22 @@ def next_free_name(base: str, entries: list[dict[str, Any]]) -> str:
     return next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
 
 
+def own_version(answer: Mapping[str, Any], marker: str, pre_version_id: int, stale: set[int]) -> int | None:
+    """The newest version from ``pre_version_id`` that a task instance created, or None: it carries the run
+    ``marker`` at the end of the job's description (the versions answer returns it), and is none of ``stale``.
+
+    :param answer: the job's versions list answer (``job_desc``, ``versions``).
+    :param marker: the task instance's run marker.
+    :param pre_version_id: the version the new one starts from.
+    :param stale: version ids to leave out (what earlier tries created).
+    """
+    if not str(answer.get("job_desc") or "").endswith(marker):
+        return None
+    own = [int(v["version_id"]) for v in answer.get("versions") or []
+           if int(v.get("pre_version_id") or 0) == pre_version_id and int(v["version_id"]) not in stale]
+    return max(own) if own else None
+
+
 def source_problems(values: Mapping[str, Any], *, full: bool) -> list[str]:
     """One code source and one data source (exactly one each for a new job; at most one each otherwise).
 

@@ -50,6 +50,20 @@ class ServiceMethods(HookMethods):
         """The update (deployment) history: ``[{update_time, result SUCCESS|FAIL|RUNNING, config}]``."""
         return list((self.call(services.get_update_logs(service_id, update_time)) or {}).get("logs") or [])
 
+    def put_service_config(self, service_id: str, config: list[dict[str, Any]],
+                           extra: dict[str, Any] | None = None) -> int:
+        """PUT a new ``config`` (with ``extra`` body fields); the ``update_time`` from which on the update log's
+        entries are this update's (one past the newest entry now).
+
+        :param service_id: the service.
+        :param config: the new config.
+        :param extra: more fields of the update body (``description``, ``schedule`` ...).
+        """
+        logs = self.get_service_update_logs(service_id)
+        since = max((int(e.get("update_time") or 0) for e in logs), default=-1) + 1
+        self.update_service(service_id, {**(extra or {}), "config": config})
+        return since
+
     def get_service_events(self, service_id: str, *, event_type: str | None = None,
                            start_time: int | None = None) -> list[dict[str, Any]]:
         """Service events (``event_type`` normal | abnormal), oldest first by default."""
