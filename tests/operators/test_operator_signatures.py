@@ -274,3 +274,29 @@ def test_an_argument_the_request_cannot_carry_fails_the_parse(name: str, refused
     cls(task_id="ok", **given)
     with pytest.raises(TypeError, match=next(iter(refused))):
         cls(task_id="refused", **given, **refused)
+
+
+def test_the_base_derives_template_fields_from_id_args_and_always_templates_the_connection() -> None:
+    from airflow_provider_modelarts.operators.base import ModelArtsDeleteOperator
+
+    class DeletesAThing(ModelArtsDeleteOperator):
+        id_args = ("thing_id",)
+
+    class TemplatesMore(ModelArtsDeleteOperator):
+        id_args = ("thing_id",)
+        template_fields = ("thing_id", "other")
+
+    assert DeletesAThing.template_fields == ("thing_id", "modelarts_conn_id")
+    assert TemplatesMore.template_fields == ("thing_id", "other", "modelarts_conn_id")
+
+
+def test_the_argument_lists_taken_from_the_schemas_are_the_create_operators_parameters() -> None:
+    from airflow_provider_modelarts.operators.models import ModelArtsImportModelOperator
+    from airflow_provider_modelarts.operators.training import ModelArtsCreateTrainingJobOperator
+    from airflow_provider_modelarts.specs.models import MODEL_ARGS
+    from airflow_provider_modelarts.specs.training import ESTIMATOR_ARGS
+
+    assert set(ESTIMATOR_ARGS) == set(_own_parameters(ModelArtsCreateTrainingJobOperator)) - {
+        "job_spec", "collect_metrics", "stream_logs", "action_if_exists", "wait_for_completion", "poll_interval",
+        "max_wait", "deferrable", "poll_error_budget", "modelarts_conn_id"}
+    assert set(MODEL_ARGS) <= set(_own_parameters(ModelArtsImportModelOperator))
