@@ -570,8 +570,8 @@ class ModelArtsDeleteOperator(ModelArtsBaseOperator):
     """Base of the operators that delete one resource: one request; a missing resource is logged
     (``ignore_missing``) or fails the task.
 
-    Subclasses set ``id_args`` and implement :meth:`describe` and :meth:`delete`; :meth:`deleted` shapes the
-    return value from the answer.
+    Subclasses set ``id_args`` and :attr:`what` (or override :meth:`describe`) and implement :meth:`delete`;
+    :meth:`deleted` shapes the return value from the answer.
 
     :param ignore_missing: a resource that does not exist is not an error.
     """
@@ -580,9 +580,12 @@ class ModelArtsDeleteOperator(ModelArtsBaseOperator):
         super().__init__(**kwargs)
         self.ignore_missing = ignore_missing
 
+    #: the kind of resource in words (``Training job``), followed by its id in :meth:`describe`
+    what: ClassVar[str] = "Resource"
+
     def describe(self) -> str:
-        """The resource in words (``Training job 123``), for the log and the error."""
-        raise NotImplementedError
+        """The resource in words (``Training job 123``), for the log and the error: :attr:`what` and the ids."""
+        return " ".join([self.what, *(str(getattr(self, name)) for name in self.id_args)])
 
     def delete(self) -> Any:
         """Send the delete; return the answer."""

@@ -240,13 +240,11 @@ class ModelArtsDeleteDatasetOperator(ModelArtsDeleteOperator):
     """
 
     id_args = ("dataset_id",)
+    what = "Dataset"
 
     def __init__(self, *, dataset_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
-
-    def describe(self) -> str:
-        return f"Dataset {self.dataset_id}"
 
     def delete(self) -> Any:
         return self.hook.delete_dataset(self.dataset_id)

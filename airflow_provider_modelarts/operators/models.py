@@ -142,27 +142,12 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
         return to_slash_path(url, folder=True)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        from airflow_provider_modelarts.client.errors import ModelArtsConflictError
-
         if self.training_job_id and body.get("source_location") == FROM_TRAINING_JOB:
             body["source_location"] = self.imported_from = self.resolve_training_output(context)
             body.setdefault("source_job_id", str(self.training_job_id))
             self.log.info("Importing the model from training job %s output %s", self.training_job_id,
                           body["source_location"])
-        try:
-            return {MODEL_ID: self.hook.create_model(body)}
-        except ModelArtsConflictError:
-            existing = self.hook.find_model(body["model_name"], body["model_version"])
-            if existing is None:
-                raise
-            if existing.get("model_status") not in ("failed", "building_failed"):
-                self.log.info("Model %s %s already exists (%s): using it", body["model_name"], body["model_version"],
-                              existing["model_id"])
-                return {MODEL_ID: existing["model_id"]}
-            self.log.info("Deleting the failed model %s %s (%s) before importing it again", body["model_name"],
-                          body["model_version"], existing["model_id"])
-            self.hook.delete_model(existing["model_id"])
-            return {MODEL_ID: self.hook.create_model(body)}
+        return {MODEL_ID: self.hook.create_or_reuse_model(body)}
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         found = self.hook.find_model(body["model_name"], body["model_version"])
@@ -188,14 +173,12 @@ class ModelArtsDeleteModelOperator(ModelArtsDeleteOperator):
     """
 
     id_args = ("model_id",)
+    what = "Model"
 
     def __init__(self, *, model_id: str, cascade: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model_id = model_id
         self.cascade = cascade
-
-    def describe(self) -> str:
-        return f"Model {self.model_id}"
 
     def delete(self) -> Any:
         return self.hook.delete_model(self.model_id, cascade=self.cascade)

@@ -333,13 +333,11 @@ class ModelArtsDeleteServiceOperator(ModelArtsDeleteOperator):
     """
 
     id_args = ("service_id",)
+    what = "Service"
 
     def __init__(self, *, service_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.service_id = service_id
-
-    def describe(self) -> str:
-        return f"Service {self.service_id}"
 
     def delete(self) -> Any:
         return self.hook.delete_service(self.service_id)

@@ -239,13 +239,11 @@ class ModelArtsDeleteTrainingJobOperator(ModelArtsDeleteOperator):
     """
 
     id_args = (TRAINING_JOB_ID,)
+    what = "Training job"
 
     def __init__(self, *, training_job_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.training_job_id = training_job_id
-
-    def describe(self) -> str:
-        return f"Training job {self.training_job_id}"
 
     def delete(self) -> Any:
         return self.hook.delete_training_job(self.training_job_id)

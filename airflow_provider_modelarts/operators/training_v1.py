@@ -165,16 +165,9 @@ class _TrainingV1Operator(OpenLineageMixin, _V1EstimatorOperator, ModelArtsLogSt
     def wait(self, context: Context, ids: Mapping[str, Any]) -> Any:
         """Wait with the log of the first worker streamed (its name from one ``log/file-names`` call)."""
         if self.stream_logs:
-            ids = {**ids, "log_file": self._log_file(ids)}
+            ids = {**ids, "log_file": self.hook.first_training_job_v1_log_file(
+                ids[JOB_ID], ids[VERSION_ID], str((self.known or {}).get(JOB_NAME) or ""))}
         return super().wait(context, ids)
-
-    def _log_file(self, ids: Mapping[str, Any]) -> str:
-        try:
-            files = self.hook.list_training_job_v1_log_files(ids["job_id"], ids["version_id"])
-        except Exception as exc:  # the log is a bonus: the documented name pattern then
-            self.log.warning("Could not list the log files of %s: %s", dict(ids), exc)
-            files = []
-        return files[0] if files else f"{(self.known or {}).get(JOB_NAME) or ''}.0"
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         return {**outcome.summary, "status": outcome.status}
@@ -466,13 +459,11 @@ class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsDeleteOperator):
     """
 
     id_args = ("config_name",)
+    what = "Training job configuration"
 
     def __init__(self, *, config_name: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.config_name = config_name
-
-    def describe(self) -> str:
-        return f"Training job configuration {self.config_name}"
 
     def delete(self) -> Any:
         return self.hook.delete_training_job_config_v1(self.config_name)
@@ -583,13 +574,11 @@ class ModelArtsDeleteVisualizationJobOperator(ModelArtsDeleteOperator):
     """
 
     id_args = (JOB_ID,)
+    what = "Visualization job"
 
     def __init__(self, *, job_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job_id = job_id
-
-    def describe(self) -> str:
-        return f"Visualization job {self.job_id}"
 
     def delete(self) -> Any:
         return self.hook.delete_visualization_job(as_id(self.job_id))

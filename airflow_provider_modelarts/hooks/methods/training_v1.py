@@ -154,6 +154,21 @@ class TrainingV1Methods(HookMethods):
         """Log file names of a version (one per worker)."""
         return list((self.call(training_v1.log_file_names(job_id, version_id)) or {}).get("log_file_list") or [])
 
+    def first_training_job_v1_log_file(self, job_id: int | str, version_id: int | str, job_name: str) -> str:
+        """The log file of the first worker (one ``log/file-names`` call); when it cannot be listed, the
+        documented name pattern ``<job name>.0`` (the log is a bonus: never fail for it).
+
+        :param job_id: the job.
+        :param version_id: the version.
+        :param job_name: the job's name (for the pattern).
+        """
+        try:
+            files = self.list_training_job_v1_log_files(job_id, version_id)
+        except Exception as exc:
+            self.log.warning("Could not list the log files of job %s version %s: %s", job_id, version_id, exc)
+            files = []
+        return files[0] if files else f"{job_name}.0"
+
     def read_training_job_v1_log(self, job_id: int | str, version_id: int | str, log_file: str, *,
                                  base_line: str | None = None, lines: int = 50, order: str = "desc") -> dict[str, Any]:
         """``aom-log``: ``{content, lines, start_line, end_line}``; without ``base_line`` the newest ``lines``."""
