@@ -36,6 +36,8 @@ from airflow_provider_modelarts.operators.base import (
 )
 from airflow_provider_modelarts.specs.datasets import (
     CLOCK_SKEW_MS,
+    DATASET_ARGS,
+    VERSION_ARGS,
     build_dataset_body,
     build_dataset_update_body,
     build_export_body,
@@ -157,9 +159,7 @@ class ModelArtsCreateDatasetOperator(_DatasetResourceOperator):
         self.workspace_id = workspace_id
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        args = {k: getattr(self, k) for k in ("dataset_name", "data_type", "dataset_type", "work_path",
-                                              "data_sources", "labels", "schema", "description",
-                                              "import_annotations", "data_format", "workspace_id")}
+        args = {k: getattr(self, k) for k in DATASET_ARGS}
         if args["labels"]:
             args["labels"] = label_objects(args["labels"])
         return build_dataset_body(args, name=deterministic_name(context, max_len=100))
@@ -510,9 +510,6 @@ class ModelArtsCreateDatasetVersionOperator(_DatasetResourceOperator):
     template_fields: Sequence[str] = ("dataset_id", "version_name", "description", "label_task_id",
                                       "train_evaluate_sample_ratio")
     xcom_keys = (DATASET_ID, VERSION_ID)
-    ARGS = ("dataset_id", "version_name", "version_format", "description", "label_task_type", "label_task_id",
-            "train_evaluate_sample_ratio", "clear_hard_property", "remove_sample_usage", "export_images",
-            "with_column_header")
 
     def __init__(self, *, dataset_id: str, version_name: str | None = None, version_format: str | None = None,
                  description: str | None = None, label_task_type: int | str | None = None,
@@ -534,7 +531,7 @@ class ModelArtsCreateDatasetVersionOperator(_DatasetResourceOperator):
         self.with_column_header = with_column_header
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        return build_version_body({k: getattr(self, k) for k in self.ARGS})
+        return build_version_body({k: getattr(self, k) for k in VERSION_ARGS})
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         from airflow_provider_modelarts.client.errors import ModelArtsApiError

@@ -29,6 +29,7 @@ from airflow_provider_modelarts.specs.services import (
     one_model_configs,
     predict_payload,
     request_config,
+    rollback_sentence,
     service_kind,
     update_body,
 )
@@ -272,16 +273,7 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
             raise
         except Exception as exc:
             return f"Rollback to the previous config FAILED: {exc}"
-        return self.rollback_result(result, previous)
-
-    @staticmethod
-    def rollback_result(result: WaitOutcome, previous: Sequence[Mapping[str, Any]]) -> str:
-        """The sentence saying how the wait for the rollback's update ended."""
-        from airflow_provider_modelarts.client.states import SUCCESS
-
-        if result.state != SUCCESS:
-            return f"Rollback to the previous config FAILED: {result.message}"
-        return f"Rolled back to the previous config {list(previous)} (update log {result.status})."
+        return rollback_sentence(result.state, result.message, result.status, previous)
 
     def rollback_complete(self, context: Context, event: dict[str, Any] | None = None,
                           deadline: float | None = None, failure: str = "",
@@ -292,7 +284,8 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
         if not event or event.get("status") == "error":
             sentence = f"Rollback to the previous config FAILED: {(event or {}).get('message', 'no trigger event')}"
         else:
-            sentence = self.rollback_result(WaitOutcome.from_event(event), previous or [])
+            result = WaitOutcome.from_event(event)
+            sentence = rollback_sentence(result.state, result.message, result.status, previous or [])
         raise AirflowException(failure + "\n" + sentence)
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:

@@ -40,7 +40,6 @@ from airflow_provider_modelarts.specs.training_v1 import (
     as_id,
     config_body,
     job_body,
-    marked_description,
     next_free_name,
     own_entries,
     own_version,
@@ -307,21 +306,12 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         """POST the full configuration (built once: one GET of the previous version, then the changes merged)."""
         job_id = as_id(self.job_id)
         if self._request is None:
-            self._request = self._full_request(job_id, body)
+            self._request = self.hook.version_request_v1(job_id, body, self.job_description, self._marker)
         store = context.get("task_state_store")
         earlier = [store.get(self.state_store_key) if store is not None else None, self._found_before]
         self._stale = {int(ids["version_id"]) for ids in earlier if ids}
         self._posted = True
         return self.created(self.hook.create_training_job_version_v1(job_id, self._request))
-
-    def _full_request(self, job_id: Any, body: Mapping[str, Any]) -> dict[str, Any]:
-        from airflow_provider_modelarts.client.api.training_v1 import inherited_version_config
-
-        previous = self.hook.get_training_job_version_v1(job_id, body["pre_version_id"])
-        changes = self.hook.resolve_v1_config(body["config"], body["lookups"])
-        description = self.job_description or str(previous.get("job_desc") or "")
-        return {"job_desc": marked_description(description, self._marker),
-                "config": inherited_version_config(previous, changes, body["pre_version_id"])}
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         """The version this task instance created, by its run marker (one versions list), or None.

@@ -14,13 +14,16 @@ from typing import Any
 
 from airflow_provider_modelarts.client.obs_paths import same_obs, to_obs_url, to_slash_path
 from airflow_provider_modelarts.client.states import RUNNING, classify
-from airflow_provider_modelarts.schemas import coerce_numbers, validate
+from airflow_provider_modelarts.schemas import argument_names, coerce_numbers, validate
 from airflow_provider_modelarts.schemas import problems as schema_problems
 from airflow_provider_modelarts.specs import SpecError
 
 #: SDK ``data_type`` (create a dataset by data type, SDK reference §7.1.2 table 7-2) -> the documented
 #: ``dataset_type`` sent instead: the OTC create table (creating_a_dataset.txt) has no ``data_type`` field, so a
 #: dataset "by data type" is created as the base labeling type of that data (docs/api-decisions.md).
+#: the arguments of the dataset create and of the version publish: the properties of their schemas
+DATASET_ARGS = argument_names("dataset")
+VERSION_ARGS = argument_names("dataset_version")
 DATA_TYPE_CODES = {"IMAGE": 0, "TEXT": 100, "AUDIO": 200, "TABLE": 400, "VIDEO": 600, "PLAIN": 900}
 DATA_TYPES = tuple(DATA_TYPE_CODES)
 #: Import modes per dataset type (SDK reference §7.4.2 table 7-19; the OTC import page names the same directory

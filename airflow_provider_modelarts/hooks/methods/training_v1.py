@@ -131,6 +131,24 @@ class TrainingV1Methods(HookMethods):
         included; nothing is inherited: ``client.api.training_v1.inherited_version_config`` builds it)."""
         return dict(self.call(training_v1.create_version(job_id, body)))
 
+    def version_request_v1(self, job_id: int | str, changes: Mapping[str, Any], job_description: str | None,
+                           marker: str) -> dict[str, Any]:
+        """The full create request of a new version (the api-ref makes the whole configuration Mandatory): the
+        previous version's configuration (one GET) with the changes' names resolved and merged over it.
+
+        :param job_id: the job.
+        :param changes: what ``specs.training_v1.version_body`` built (``config``, ``lookups``, ``pre_version_id``).
+        :param job_description: a new job description, or None (the previous one).
+        :param marker: the run marker the description ends with.
+        """
+        from airflow_provider_modelarts.specs.training_v1 import marked_description
+
+        previous = self.get_training_job_version_v1(job_id, changes["pre_version_id"])
+        config = self.resolve_v1_config(changes["config"], changes["lookups"])
+        description = job_description or str(previous.get("job_desc") or "")
+        return {"job_desc": marked_description(description, marker),
+                "config": training_v1.inherited_version_config(previous, config, changes["pre_version_id"])}
+
     def list_training_job_versions_v1(self, job_id: int | str) -> list[dict[str, Any]]:
         """Every version of a job, newest first."""
         return list(self.iterate(training_v1.list_versions(job_id), training_v1.VERSION_PAGER))
