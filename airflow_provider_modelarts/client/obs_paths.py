@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 SCHEME = "obs://"
 MAX_KEY_BYTES = 1024
@@ -149,3 +150,32 @@ def join(base: str, *parts: str) -> str:
         return location.url
     trailing = "/" if parts[-1].endswith("/") else ""
     return parse_obs_url(location.child("/".join(pieces) + trailing).url).url
+
+
+def same_obs(a: Any, b: Any) -> bool:
+    """Whether two OBS paths (``obs://`` or ``/bucket/key`` forms, a trailing ``/`` or not) name the same place;
+    False when either is empty or not an OBS path.
+
+    :param a: one path.
+    :param b: the other.
+    """
+    try:
+        return bool(a) and bool(b) and to_obs_url(str(a)).rstrip("/") == to_obs_url(str(b)).rstrip("/")
+    except ValueError:
+        return False
+
+
+def transfer_problem(src: Any, dst: Any, obs_side: str) -> str | None:
+    """What is wrong with a transfer's two sides (``obs_side`` must be ``obs://``, the other local), or None.
+
+    :param src: the source.
+    :param dst: the destination.
+    :param obs_side: ``src`` (a download) or ``dst`` (an upload).
+    """
+    sides = {"src": src, "dst": dst}
+    local_side = "src" if obs_side == "dst" else "dst"
+    if not is_obs_url(sides[obs_side]):
+        return f"{obs_side} must be an obs:// URL, got {sides[obs_side]!r}."
+    if is_obs_url(sides[local_side]):
+        return f"{local_side} must be a local path, got {sides[local_side]!r}."
+    return None

@@ -626,3 +626,15 @@ class OBSHook(BaseHook):
                 return self.download_dir(src, dst, keep_last_dir)
             raise
         return [self._download_object(loc, self._local_target(dst, loc.name), size)]
+
+
+def read_local_or_obs(path: str, modelarts_conn_id: str) -> tuple[bytes, str]:
+    """The bytes and the file name of a local file or an ``obs://`` object.
+
+    :param path: a local path or ``obs://bucket/key``.
+    :param modelarts_conn_id: the connection an ``obs://`` object is read with.
+    """
+    if path.startswith("obs://"):
+        return OBSHook(modelarts_conn_id).read_bytes(path), path.rstrip("/").rsplit("/", 1)[-1]
+    with open(path, "rb") as fh:
+        return fh.read(), os.path.basename(path)

@@ -1,19 +1,12 @@
-"""The operator bases, one per behaviour (a signature lists only what its class honours):
+"""The operator bases, one per behaviour, so a signature lists only what its class honours:
+:class:`ModelArtsBaseOperator` (every operator), :class:`ModelArtsWaitingOperator` (the waiting arguments),
+:class:`ModelArtsResourceOperator` (create or reattach, then wait), :class:`ModelArtsLogStreamingOperator`
+(``stream_logs``, for the resources with a log), :class:`ModelArtsActionOperator` (stop, terminate, restart) and
+:class:`ModelArtsDeleteOperator` (one delete); each class's docstring says what it adds.
 
-* :class:`ModelArtsBaseOperator`: every ModelArts operator: the connection, the hook, the id arguments (checked
-  before any request), the declared XCom keys and console link (one :meth:`~ModelArtsBaseOperator.push_ids`,
-  honouring ``do_xcom_push``), and the one conversion of a :class:`~airflow_provider_modelarts.specs.SpecError`
-  into ``AirflowFailException``. Subclasses implement :meth:`~ModelArtsBaseOperator.run`.
-* :class:`ModelArtsWaitingOperator`: the waiting arguments (``wait_for_completion``, ``poll_interval``,
-  ``max_wait``, ``deferrable``, ``poll_error_budget``): check once, then poll here or defer to the trigger; a
-  timeout stops the resource; ``on_kill`` stops it.
-* :class:`ModelArtsResourceOperator`: create (or reattach, ``action_if_exists``) and wait.
-* :class:`ModelArtsActionOperator`: send one action (stop, terminate, restart) and wait for it to take effect.
-* :class:`ModelArtsDeleteOperator`: one delete (``ignore_missing``).
-
-``ModelArtsResourceOperator.execute``: build and validate the request (no remote call before the spec is valid) -> reattach to what an
-earlier try of this task instance created, or create -> push the stable XCom keys and the console link ->
-wait (sync poll, or defer to :class:`~airflow_provider_modelarts.triggers.modelarts.ModelArtsResourceTrigger`)
+``ModelArtsResourceOperator.execute``: build and validate the request (no remote call before the spec is valid)
+-> reattach to what an earlier try of this task instance created, or create -> push the stable XCom keys and the
+console link -> wait (sync poll, or defer to :class:`~airflow_provider_modelarts.triggers.modelarts.ModelArtsResourceTrigger`)
 -> return a compact summary.
 
 Idempotency (a retried task never creates a second billed resource):
@@ -36,20 +29,20 @@ import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cached_property
+from string import Formatter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.sdk import BaseOperator, conf
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
+from airflow_provider_modelarts.hooks.task import ModelArtsTaskMixin
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
     from airflow_provider_modelarts.client.states import Verdict
     from airflow_provider_modelarts.client.waiter import WaitOutcome
-    from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
     from airflow_provider_modelarts.links.modelarts import ModelArtsConsoleLink
 
 ACTIONS_IF_EXISTS = ("reattach", "fail", "new")
@@ -90,8 +83,9 @@ def failing_on_spec_error() -> Iterator[None]:
         raise AirflowFailException(str(exc)) from None
 
 
-class ModelArtsBaseOperator(BaseOperator):
-    """Base of every ModelArts operator: the connection, the hook, id arguments, declared XCom keys and link.
+class ModelArtsBaseOperator(ModelArtsTaskMixin, BaseOperator):
+    """Base of every ModelArts operator: the connection, the hook and resource kind (:class:`ModelArtsTaskMixin`),
+    id arguments, declared XCom keys and link.
 
     Subclasses implement :meth:`run`; :meth:`execute` checks the id arguments first and turns a
     :class:`~airflow_provider_modelarts.specs.SpecError` (wrong arguments) into one ``AirflowFailException``.
@@ -99,9 +93,6 @@ class ModelArtsBaseOperator(BaseOperator):
     :param modelarts_conn_id: the ``modelarts`` connection.
     """
 
-    #: the resource kind of the state tables and request builders (``client.resources``); read through
-    #: :attr:`kind`, which a subclass overrides when its arguments choose the kind (never assigned per instance)
-    resource_kind: ClassVar[str] = ""
     #: arguments naming an existing resource; an empty one (an XCom that rendered to nothing) fails the task
     #: before any request instead of becoming a call to a wrong URL
     id_args: ClassVar[tuple[str, ...]] = ()
@@ -119,20 +110,14 @@ class ModelArtsBaseOperator(BaseOperator):
         self.remote_ids: dict[str, Any] | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Derive what a subclass need not spell: its extra link from :attr:`console_link`, and its template
+        fields: ``modelarts_conn_id`` always, the :attr:`id_args` when it names no other."""
         super().__init_subclass__(**kwargs)
         if cls.__dict__.get("console_link") is not None and "operator_extra_links" not in cls.__dict__:
             cls.operator_extra_links = (cls.console_link(),)  # type: ignore[misc]
-
-    @property
-    def kind(self) -> str:
-        """The resource kind this task acts on (the class's ``resource_kind`` unless a subclass decides)."""
-        return self.resource_kind
-
-    @cached_property
-    def hook(self) -> ModelArtsHook:
-        from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
-
-        return ModelArtsHook(self.modelarts_conn_id)
+        fields = cls.__dict__.get("template_fields", cls.__dict__.get("id_args"))
+        if fields is not None and "modelarts_conn_id" not in fields:
+            cls.template_fields = (*fields, "modelarts_conn_id")
 
     def execute(self, context: Context) -> Any:
         self.check_id_args()
@@ -151,25 +136,36 @@ class ModelArtsBaseOperator(BaseOperator):
                 f"{', '.join(empty)} is empty: give the id of an existing resource (an upstream XCom that rendered "
                 "to nothing?).")
 
+    def push_values(self, context: Context, values: Mapping[str, Any]) -> None:
+        """Push the declared XCom keys found in ``values`` (unless ``do_xcom_push`` is off).
+
+        :param context: the task's context.
+        :param values: the ids and other stable values of the resource.
+        """
+        if self.do_xcom_push:
+            for key in self.xcom_keys:
+                if values.get(key) is not None:
+                    context["ti"].xcom_push(key=key, value=values[key])
+
     def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        """Push the declared XCom keys found in ``ids`` (unless ``do_xcom_push`` is off) and persist the link.
+        """:meth:`push_values` of the ids, and persist the console link.
 
         :param context: the task's context.
         :param ids: the remote ids (and other stable values) of the resource.
         """
-        if self.do_xcom_push:
-            for key in self.xcom_keys:
-                if ids.get(key) is not None:
-                    context["ti"].xcom_push(key=key, value=ids[key])
+        self.push_values(context, ids)
         if self.console_link is not None:
             self.console_link.persist(context, region=self.hook.settings.region, **self.link_values(ids))
 
     def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
-        """The values the console link's URL is filled from (default: the ids).
+        """The values the console link's URL is filled from: those of ``ids`` its ``format_str`` names (one not
+        known yet is empty); the region is added by :meth:`push_ids`.
 
-        :param ids: the remote ids of the resource.
+        :param ids: the remote ids (and other stable values) of the resource.
         """
-        return dict(ids)
+        fields = [name for _, name, _, _ in Formatter().parse(self.console_link.format_str if self.console_link
+                                                              else "") if name and name != "region"]
+        return {name: "" if ids.get(name) is None else ids[name] for name in fields}
 
     def verdict_of(self, ids: Mapping[str, Any]) -> Verdict | None:
         """The resource's current classification (one GET); None when it does not exist.
@@ -194,7 +190,6 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
 
     Subclasses call :meth:`wait` with the resource's ids; they may override :meth:`finish` (the return value).
 
-    :param modelarts_conn_id: the ``modelarts`` connection.
     :param wait_for_completion: wait until the resource is done.
     :param poll_interval: seconds between status polls.
     :param max_wait: seconds to wait at most; then the resource is stopped (when it can be) and the task fails.
@@ -204,7 +199,7 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
 
     #: a stop was asked for: a stopped resource is the success of the wait
     expect_stop: ClassVar[bool] = False
-    #: copy the remote log into the task log while waiting (operators of kinds with logs take ``stream_logs``)
+    #: copy the remote log into the task log while waiting (the argument of :class:`ModelArtsLogStreamingOperator`)
     stream_logs: bool = False
 
     def __init__(self, *, wait_for_completion: bool = True, poll_interval: float = 30.0,
@@ -330,10 +325,33 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
         return self.finish(context, outcome)
 
     def failure_message(self, outcome: WaitOutcome) -> str:
-        text = f"{self.kind} {outcome.ids} ended {outcome.state}: {outcome.message}"
-        if outcome.log_tail:
-            text += "\nLast log lines:\n" + "\n".join(outcome.log_tail[-20:])
-        return text
+        """The task's error when the resource failed: :meth:`failure_text` and the last lines of its log (those
+        the wait followed, else :meth:`read_log_tail`).
+
+        :param outcome: how the wait ended.
+        """
+        tail = outcome.log_tail
+        if not tail:
+            try:
+                tail = self.read_log_tail(outcome.ids)
+            except Exception as exc:  # the log explains a failure, never hides it
+                self.log.warning("Could not read the log of %s %s: %s", self.kind, dict(outcome.ids), exc)
+        return self.failure_text(outcome) + ("\nLast log lines:\n" + "\n".join(tail[-20:]) if tail else "")
+
+    def failure_text(self, outcome: WaitOutcome) -> str:
+        """The failure in words (without the log).
+
+        :param outcome: how the wait ended.
+        """
+        return f"{self.kind} {outcome.ids} ended {outcome.state}: {outcome.message}"
+
+    def read_log_tail(self, ids: Mapping[str, Any]) -> list[str]:
+        """The last lines of the resource's log, read after a failure the wait did not follow the log of (none
+        unless the kind has a log).
+
+        :param ids: the resource's ids.
+        """
+        return []
 
     def stop_remote(self, *, reason: str) -> bool:
         """Stop the remote resource when this kind can be stopped, once per task process. True when a stop was
@@ -365,25 +383,49 @@ class ModelArtsResourceOperator(ModelArtsWaitingOperator):
     """Base of the operators that create a ModelArts resource and wait for it.
 
     Subclasses set ``resource_kind`` and implement :meth:`prepare`, :meth:`create` and :meth:`find_existing`;
-    they may override :meth:`finish` (the return value) and :meth:`push_ids`.
+    they may override :meth:`finish` (the return value) and :meth:`push_ids`. The waiting arguments are those of
+    :class:`ModelArtsWaitingOperator`.
 
-    :param modelarts_conn_id: the ``modelarts`` connection.
-    :param wait_for_completion: wait until the resource is done.
-    :param poll_interval: seconds between status polls.
-    :param max_wait: seconds to wait at most; then the resource is stopped (when it can be) and the task fails.
-    :param deferrable: free the worker while waiting (default ``[operators] default_deferrable``).
     :param action_if_exists: what to do when an earlier try of this task instance created the resource:
         ``reattach`` (wait on it), ``fail``, or ``new`` (create another one).
-    :param stream_logs: copy the remote log into the task log while waiting.
-    :param poll_error_budget: consecutive transient polling errors tolerated before failing.
     """
 
-    def __init__(self, *, action_if_exists: str = "reattach", stream_logs: bool = True, **kwargs: Any) -> None:
+    #: stable values besides the ids (names, URLs) that the create answers: kept by :meth:`answered` and pushed
+    #: with the ids without a read; a reattached resource's are read once (:meth:`read_values`)
+    answer_keys: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *, action_if_exists: str = "reattach", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if action_if_exists not in ACTIONS_IF_EXISTS:
             raise ValueError(f"action_if_exists must be one of {ACTIONS_IF_EXISTS}, got {action_if_exists!r}")
         self.action_if_exists = action_if_exists
-        self.stream_logs = stream_logs
+        #: the ids and :attr:`answer_keys` values of the resource, once known (from its create's answer)
+        self.known: dict[str, Any] | None = None
+
+    def answered(self, ids: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:
+        """``ids``, the :attr:`answer_keys` values of the create's (or lookup's) ``answer`` kept for :meth:`push_ids`.
+
+        :param ids: the resource's ids.
+        :param answer: what the create (or the lookup that found it) answered.
+        """
+        self.known = {**ids, **{key: answer.get(key) for key in self.answer_keys}}
+        return dict(ids)
+
+    def read_values(self, ids: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The :attr:`answer_keys` values of an existing resource (one read; a reattached one's).
+
+        :param ids: the resource's ids.
+        """
+        raise NotImplementedError
+
+    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
+        """Push the ids with the :attr:`answer_keys` values (the kept answer's when it is this resource's)."""
+        if self.answer_keys:
+            known = self.known or {}
+            if any(known.get(k) != v for k, v in ids.items()) or any(known.get(k) is None for k in self.answer_keys):
+                self.answered(ids, self.read_values(ids))
+            ids = dict(self.known or ids)
+        super().push_ids(context, ids)
 
     # ---- to implement ---------------------------------------------------------------------------------------
     def prepare(self, context: Context) -> dict[str, Any]:
@@ -456,6 +498,17 @@ class ModelArtsResourceOperator(ModelArtsWaitingOperator):
         return self.wait(context, ids)
 
 
+class ModelArtsLogStreamingOperator(ModelArtsResourceOperator):
+    """Base of the creates whose resource has a log to follow while waiting (the v2 and v1 training jobs).
+
+    :param stream_logs: copy the remote log into the task log while waiting, each line once.
+    """
+
+    def __init__(self, *, stream_logs: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stream_logs = stream_logs
+
+
 class ModelArtsActionOperator(ModelArtsWaitingOperator):
     """Base of the operators that send one action (stop, terminate, restart) to an existing resource, then (by
     default) wait for it to take effect.
@@ -463,14 +516,8 @@ class ModelArtsActionOperator(ModelArtsWaitingOperator):
     An action the service refuses in the resource's current state (an error code of :attr:`refused_codes`, e.g.
     stopping a job that already ended) is not an error: the current status is logged and returned.
     Subclasses set ``resource_kind``, ``id_args``, :attr:`refused_codes` and implement :meth:`target_ids` and
-    :meth:`act`.
-
-    :param modelarts_conn_id: the ``modelarts`` connection.
-    :param wait_for_completion: wait until the action took effect.
-    :param poll_interval: seconds between status polls.
-    :param max_wait: seconds to wait at most; then the task fails.
-    :param deferrable: free the worker while waiting (default ``[operators] default_deferrable``).
-    :param poll_error_budget: consecutive transient polling errors tolerated before failing.
+    :meth:`act`. The waiting arguments (``wait_for_completion``: until the action took effect) are those of
+    :class:`ModelArtsWaitingOperator`.
     """
 
     expect_stop = True
@@ -523,10 +570,9 @@ class ModelArtsDeleteOperator(ModelArtsBaseOperator):
     """Base of the operators that delete one resource: one request; a missing resource is logged
     (``ignore_missing``) or fails the task.
 
-    Subclasses set ``id_args`` and implement :meth:`describe` and :meth:`delete`; :meth:`deleted` shapes the
-    return value from the answer.
+    Subclasses set ``id_args`` and :attr:`what` (or override :meth:`describe`) and implement :meth:`delete`;
+    :meth:`deleted` shapes the return value from the answer.
 
-    :param modelarts_conn_id: the ``modelarts`` connection.
     :param ignore_missing: a resource that does not exist is not an error.
     """
 
@@ -534,9 +580,12 @@ class ModelArtsDeleteOperator(ModelArtsBaseOperator):
         super().__init__(**kwargs)
         self.ignore_missing = ignore_missing
 
+    #: the kind of resource in words (``Training job``), followed by its id in :meth:`describe`
+    what: ClassVar[str] = "Resource"
+
     def describe(self) -> str:
-        """The resource in words (``Training job 123``), for the log and the error."""
-        raise NotImplementedError
+        """The resource in words (``Training job 123``), for the log and the error: :attr:`what` and the ids."""
+        return " ".join([self.what, *(str(getattr(self, name)) for name in self.id_args)])
 
     def delete(self) -> Any:
         """Send the delete; return the answer."""

@@ -2,38 +2,28 @@
 tasks, and building a manifest from an OBS folder.
 
 Every operator validates its rendered arguments before any request (``AirflowFailException`` naming the field
-and the fix), reattaches instead of creating twice on a retry, and pushes stable XCom keys:
-
-=========================================  ====================================================================
-operator                                   XCom keys (besides the return value)
-=========================================  ====================================================================
-``ModelArtsCreateDatasetOperator``         ``dataset_id``, ``import_task_id`` (when ``data_sources`` import)
-``ModelArtsImportDatasetOperator``         ``dataset_id``, ``import_task_id``
-``ModelArtsExportDatasetOperator``         ``dataset_id``, ``export_task_id``
-``ModelArtsCreateDatasetVersionOperator``  ``dataset_id``, ``version_id``
-``ModelArtsCreateLabelTaskOperator``       ``dataset_id``, ``label_task_id``
-``ModelArtsUpdateDatasetOperator``         ``dataset_id``
-=========================================  ====================================================================
-
-The key names are module constants (``DATASET_ID``, ``IMPORT_TASK_ID``, ``EXPORT_TASK_ID``, ``VERSION_ID``,
+and the fix), reattaches instead of creating twice on a retry, and pushes the stable XCom keys its docstring
+lists (module constants ``DATASET_ID``, ``IMPORT_TASK_ID``, ``EXPORT_TASK_ID``, ``VERSION_ID``,
 ``LABEL_TASK_ID``); the request bodies are built by :mod:`airflow_provider_modelarts.specs.datasets`.
 
 Data-aware scheduling: the import, export and build-manifest operators declare their ``obs://`` location as an
-Airflow Asset (``dataset_asset(path)``) when the path is known when the DAG is parsed, and, with
-``asset_alias="..."``, also emit ``Asset(<rendered path>)`` through an ``AssetAlias`` at run time (templated
-paths). Downstream DAGs use ``schedule=[dataset_asset("obs://bucket/export/")]`` or
+Airflow Asset (:func:`~airflow_provider_modelarts.assets.dataset_asset`) when the path is known when the DAG is
+parsed, and, with ``asset_alias="..."``, also emit ``Asset(<rendered path>)`` through an ``AssetAlias`` at run
+time (templated paths). Downstream DAGs use ``schedule=[dataset_asset("obs://bucket/export/")]`` or
 ``schedule=[AssetAlias("...")]``.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow.sdk import Asset, AssetAlias, BaseOperator
+from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
+from airflow_provider_modelarts.assets import ObsAssetMixin
+from airflow_provider_modelarts.assets import dataset_asset as dataset_asset  # where DAGs import it from
 from airflow_provider_modelarts.client.obs_paths import to_obs_url
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 from airflow_provider_modelarts.lineage import OpenLineageMixin
@@ -45,7 +35,9 @@ from airflow_provider_modelarts.operators.base import (
     deterministic_name,
 )
 from airflow_provider_modelarts.specs.datasets import (
-    IMPORT_TYPE_CODES,
+    CLOCK_SKEW_MS,
+    DATASET_ARGS,
+    VERSION_ARGS,
     build_dataset_body,
     build_dataset_update_body,
     build_export_body,
@@ -53,11 +45,17 @@ from airflow_provider_modelarts.specs.datasets import (
     build_label_task_body,
     build_version_body,
     clean,
+    export_result,
     export_type_problem,
+    failed_samples,
     import_mode_problem,
+    import_result,
     label_objects,
     manifest_file_problem,
+    same_export,
+    same_import,
     samples_to_delete,
+    task_of_request,
 )
 
 if TYPE_CHECKING:
@@ -67,9 +65,6 @@ if TYPE_CHECKING:
 
 PUBLISH_TOO_OFTEN = "ModelArts.4370"
 EXPORT_REFUSED = ("ModelArts.4384", "ModelArts.4383")
-#: Tolerated difference between this machine's clock and the service's ``create_time`` when a lost create reply
-#: is looked for among the tasks created since it was sent.
-CLOCK_SKEW_MS = 60_000
 #: The stable XCom keys the data management operators push (the table above).
 DATASET_ID = "dataset_id"
 IMPORT_TASK_ID = "import_task_id"
@@ -79,62 +74,10 @@ LABEL_TASK_ID = "label_task_id"
 
 
 # ---- helpers ---------------------------------------------------------------------------------------------------
-def dataset_asset(path: str) -> Asset:
-    """The Airflow Asset the data operators declare for an OBS location (name and URI: its ``obs://`` form).
-
-    :param path: ``obs://bucket/dir/`` or ``/bucket/dir/``.
-    """
-    uri = to_obs_url(path)
-    return Asset(name=uri, uri=uri)
-
-
-def _static_path(value: Any) -> str | None:
-    """``value`` when it is a plain (non-templated) OBS path known at parse time, else None."""
-    if not isinstance(value, str) or "{{" in value or "{%" in value:
-        return None
-    try:
-        return to_obs_url(value)
-    except ValueError:
-        return None
-
-
 def _run_started_ms(context: Context) -> int:
     """When the DAG run started (epoch ms): resources created since then may belong to this task instance."""
     start = getattr(context.get("dag_run"), "start_date", None)
     return int(start.timestamp() * 1000) if start is not None else 0
-
-
-# ---- assets --------------------------------------------------------------------------------------------------
-class ObsAssetMixin:
-    """Declare an ``obs://`` location as an Asset outlet (parse time) and/or through an AssetAlias (run time).
-
-    :param asset_alias: name of an ``AssetAlias`` through which the rendered location is emitted at run time.
-    """
-
-    outlets: list[Any]
-    asset_alias: str | None
-
-    def declare_obs_asset(self, path: Any, asset_alias: str | None) -> None:
-        self.asset_alias = asset_alias
-        static = _static_path(path)
-        extra: list[Any] = [dataset_asset(static)] if static else []
-        if asset_alias:
-            extra.append(AssetAlias(asset_alias))
-        if extra:
-            self.outlets = [*(self.outlets or []), *extra]
-
-    def emit_obs_asset(self, context: Context, path: str, extra: Mapping[str, Any]) -> None:
-        """Attach ``extra`` to the asset event of ``path`` (static outlet) and/or add it through the alias."""
-        events = context.get("outlet_events")
-        if events is None:
-            return
-        asset = dataset_asset(path)
-        payload = {k: v for k, v in extra.items() if isinstance(v, (str, int, float, bool)) or v is None}
-        for outlet in self.outlets or []:
-            if isinstance(outlet, AssetAlias) and outlet.name == self.asset_alias:
-                events[outlet].add(asset, extra=payload)
-            elif isinstance(outlet, Asset) and outlet.uri == asset.uri:
-                events[outlet].extra = payload
 
 
 class _DatasetResourceOperator(ModelArtsResourceOperator):
@@ -142,8 +85,7 @@ class _DatasetResourceOperator(ModelArtsResourceOperator):
     ``{dataset_id, task_id}`` of an import, export or labeling task pushed as ``dataset_id`` and
     :attr:`task_id_key`.
 
-    Its arguments are those of :class:`~airflow_provider_modelarts.operators.base.ModelArtsResourceOperator`;
-    ``stream_logs`` defaults to False (these resources have no log).
+    Its arguments are those of :class:`~airflow_provider_modelarts.operators.base.ModelArtsResourceOperator`.
     """
 
     console_link = ModelArtsDatasetLink
@@ -151,7 +93,6 @@ class _DatasetResourceOperator(ModelArtsResourceOperator):
     task_id_key: ClassVar[str] = ""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         #: when the create was sent (epoch ms): the start of the window a lost reply is looked for in
         self._sent_ms: int | None = None
@@ -164,9 +105,6 @@ class _DatasetResourceOperator(ModelArtsResourceOperator):
         if self.task_id_key:
             ids = {DATASET_ID: ids[DATASET_ID], self.task_id_key: ids["task_id"]}
         super().push_ids(context, ids)
-
-    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
-        return {DATASET_ID: ids[DATASET_ID]}
 
 
 # ---- datasets ------------------------------------------------------------------------------------------------
@@ -198,7 +136,7 @@ class ModelArtsCreateDatasetOperator(_DatasetResourceOperator):
 
     resource_kind = "dataset"
     template_fields: Sequence[str] = ("dataset_name", "data_type", "dataset_type", "work_path", "data_sources",
-                                      "labels", "schema", "description", "modelarts_conn_id")
+                                      "labels", "schema", "description")
     template_fields_renderers = {"data_sources": "json", "labels": "json", "schema": "json"}
     xcom_keys = (DATASET_ID, IMPORT_TASK_ID)
 
@@ -221,9 +159,7 @@ class ModelArtsCreateDatasetOperator(_DatasetResourceOperator):
         self.workspace_id = workspace_id
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        args = {k: getattr(self, k) for k in ("dataset_name", "data_type", "dataset_type", "work_path",
-                                              "data_sources", "labels", "schema", "description",
-                                              "import_annotations", "data_format", "workspace_id")}
+        args = {k: getattr(self, k) for k in DATASET_ARGS}
         if args["labels"]:
             args["labels"] = label_objects(args["labels"])
         return build_dataset_body(args, name=deterministic_name(context, max_len=100))
@@ -270,7 +206,7 @@ class ModelArtsUpdateDatasetOperator(ModelArtsBaseOperator):
     """
 
     template_fields: Sequence[str] = ("dataset_id", "dataset_name", "description", "current_version_id",
-                                      "add_labels", "update_labels", "delete_labels", "modelarts_conn_id")
+                                      "add_labels", "update_labels", "delete_labels")
     id_args = ("dataset_id",)
     xcom_keys = (DATASET_ID,)
 
@@ -301,18 +237,14 @@ class ModelArtsDeleteDatasetOperator(ModelArtsDeleteOperator):
     """Delete a dataset (``DELETE /v2/{project_id}/datasets/{dataset_id}``).
 
     :param dataset_id: the dataset (templated).
-    :param ignore_missing: a dataset that does not exist is not an error (default).
     """
 
-    template_fields: Sequence[str] = ("dataset_id", "modelarts_conn_id")
     id_args = ("dataset_id",)
+    what = "Dataset"
 
     def __init__(self, *, dataset_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.dataset_id = dataset_id
-
-    def describe(self) -> str:
-        return f"Dataset {self.dataset_id}"
 
     def delete(self) -> Any:
         return self.hook.delete_dataset(self.dataset_id)
@@ -325,44 +257,24 @@ class _DatasetTaskOperator(OpenLineageMixin, ObsAssetMixin, _DatasetResourceOper
 
     Import and export tasks have no name: after a create whose reply was lost, the task is recognised by listing
     the dataset's newest tasks (one request) and taking the newest one whose request fields match what was sent
-    (:meth:`same_request`) and that was created since the create was sent (less :data:`CLOCK_SKEW_MS`); only when
+    (:attr:`same_request`) and that was created since the create was sent (less :data:`CLOCK_SKEW_MS`); only when
     none matches is the create sent again.
     """
 
     path_field: ClassVar[str] = ""
-
-    def same_request(self, task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
-        """Whether a listed task answers the create ``body`` (its path; subclasses add their fields)."""
-        return _same_obs(task.get(self.path_field), body[self.path_field])
+    #: whether a listed task answers a create body (``specs.datasets.same_import``/``same_export``)
+    same_request: ClassVar[Callable[[Mapping[str, Any], Mapping[str, Any]], bool]]
 
     def _same_task(self, context: Context, tasks: list[dict[str, Any]], body: Mapping[str, Any]
                    ) -> dict[str, Any] | None:
-        """The newest task (of one page, newest first) matching ``body`` when it was created since the create was
-        sent (after a lost reply), else when it is running or was created during this DAG run (a retry)."""
-        from airflow_provider_modelarts.client.states import RUNNING, classify
+        return task_of_request(self.kind, tasks, body, type(self).same_request, sent_ms=self._sent_ms,
+                               run_started_ms=_run_started_ms(context))
 
-        sent = self._sent_ms
-        since = sent - CLOCK_SKEW_MS if sent is not None else _run_started_ms(context)
-        for task in tasks:
-            if self.same_request(task, body):
-                created = task.get("create_time") or 0
-                if created >= since or (sent is None and classify(self.kind, task).state == RUNNING):
-                    return task
-                return None
-        return None
-
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         s = outcome.summary
         return (f"{self.kind.replace('_', ' ')} {outcome.ids.get('task_id')} of dataset "
                 f"{outcome.ids.get('dataset_id')} ({s.get(self.path_field)}) ended {outcome.status}: "
                 f"{s.get('error_code') or ''} {s.get('error_msg') or outcome.message}".rstrip())
-
-
-def _same_obs(a: Any, b: Any) -> bool:
-    try:
-        return bool(a) and bool(b) and to_obs_url(str(a)).rstrip("/") == to_obs_url(str(b)).rstrip("/")
-    except ValueError:
-        return False
 
 
 class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
@@ -401,8 +313,9 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
     xcom_keys = (DATASET_ID, IMPORT_TASK_ID)
     lineage_inputs = ("import_path",)  # OpenLineage datasets
     path_field = "import_path"
+    same_request = staticmethod(same_import)
     template_fields: Sequence[str] = ("dataset_id", "import_path", "import_type", "annotation_config",
-                                      "included_labels", "excluded_labels", "modelarts_conn_id")
+                                      "included_labels", "excluded_labels")
     template_fields_renderers = {"annotation_config": "json"}
 
     def __init__(self, *, dataset_id: str, import_path: str, import_type: str | None = None,
@@ -443,20 +356,13 @@ class ModelArtsImportDatasetOperator(_DatasetTaskOperator):
         self.mark_sent()
         return {"dataset_id": self.dataset_id, "task_id": self.hook.create_import_task(self.dataset_id, body)}
 
-    def same_request(self, task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
-        return super().same_request(task, body) and task.get("import_type") in (
-            None, IMPORT_TYPE_CODES.get(body.get("import_type", "dir")))
-
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         task = self._same_task(context, self.hook.latest_import_tasks(self.dataset_id), body)
         return {"dataset_id": self.dataset_id, "task_id": task["task_id"]} if task else None
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         s = outcome.summary
-        result = {"dataset_id": outcome.ids["dataset_id"], "import_task_id": outcome.ids["task_id"],
-                  "status": outcome.status, "import_path": to_obs_url(str(s.get("import_path") or self.import_path)),
-                  **{k: s.get(k) for k in ("import_type", "total_sample_count", "imported_sample_count",
-                                           "annotated_sample_count", "total_file_count", "finished_file_count")}}
+        result = import_result(outcome.ids, outcome.status, s, self.import_path)
         if not result.get("imported_sample_count") and not self.allow_empty:
             raise AirflowFailException(
                 f"Import task {result['import_task_id']} of dataset {result['dataset_id']} completed but imported 0 "
@@ -499,9 +405,9 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
     task_id_key = EXPORT_TASK_ID
     xcom_keys = (DATASET_ID, EXPORT_TASK_ID)
     path_field = "path"
+    same_request = staticmethod(same_export)
     template_fields: Sequence[str] = ("dataset_id", "path", "export_type", "version_id", "sample_state",
-                                      "new_dataset_name", "new_dataset_work_path", "samples", "export_params",
-                                      "modelarts_conn_id")
+                                      "new_dataset_name", "new_dataset_work_path", "samples", "export_params")
     template_fields_renderers = {"export_params": "json"}
 
     def __init__(self, *, dataset_id: str, path: str, export_type: int | str | None = None,
@@ -561,32 +467,19 @@ class ModelArtsExportDatasetOperator(_DatasetTaskOperator):
             raise
         return {"dataset_id": self.dataset_id, "task_id": task_id}
 
-    def same_request(self, task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
-        dest = (task.get("export_params") or {}).get("export_dest") or "DIR"
-        return (super().same_request(task, body) and task.get("export_type", 2) == body.get("export_type", 2)
-                and (task.get("version_id") or None) == (body.get("version_id") or None)
-                and dest == body["export_params"].get("export_dest", "DIR"))
-
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         task = self._same_task(context, self.hook.latest_export_tasks(self.dataset_id), body)
         return {"dataset_id": self.dataset_id, "task_id": task["task_id"]} if task else None
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         s = outcome.summary
-        path = to_obs_url(str(s.get("path") or self.path))
-        path = path if path.endswith("/") else path + "/"
         dataset = self.hook.get_dataset(outcome.ids["dataset_id"])
-        result: dict[str, Any] = {
-            "dataset_id": outcome.ids["dataset_id"], "export_task_id": outcome.ids["task_id"],
-            "status": outcome.status, "path": path,
-            "manifest_path": f"{path}Data/{dataset.get('dataset_name')}.manifest",
-            **{k: s.get(k) for k in ("export_type", "export_format", "version_id", "total_sample_count",
-                                     "finished_sample_count")}}
+        result = export_result(outcome.ids, outcome.status, s, self.path, dataset.get("dataset_name"))
         params = s.get("export_params") or {}
         if params.get("export_dest") == "NEW_DATASET":
             found = self.hook.find_datasets_by_name(str(params.get("export_new_dataset_name")))
             result["new_dataset_id"] = found[0]["dataset_id"] if found else None
-        self.emit_obs_asset(context, path, result)
+        self.emit_obs_asset(context, result["path"], result)
         return result
 
 
@@ -615,11 +508,8 @@ class ModelArtsCreateDatasetVersionOperator(_DatasetResourceOperator):
 
     resource_kind = "dataset_version"
     template_fields: Sequence[str] = ("dataset_id", "version_name", "description", "label_task_id",
-                                      "train_evaluate_sample_ratio", "modelarts_conn_id")
+                                      "train_evaluate_sample_ratio")
     xcom_keys = (DATASET_ID, VERSION_ID)
-    ARGS = ("dataset_id", "version_name", "version_format", "description", "label_task_type", "label_task_id",
-            "train_evaluate_sample_ratio", "clear_hard_property", "remove_sample_usage", "export_images",
-            "with_column_header")
 
     def __init__(self, *, dataset_id: str, version_name: str | None = None, version_format: str | None = None,
                  description: str | None = None, label_task_type: int | str | None = None,
@@ -641,7 +531,7 @@ class ModelArtsCreateDatasetVersionOperator(_DatasetResourceOperator):
         self.with_column_header = with_column_header
 
     def prepare(self, context: Context) -> dict[str, Any]:
-        return build_version_body({k: getattr(self, k) for k in self.ARGS})
+        return build_version_body({k: getattr(self, k) for k in VERSION_ARGS})
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         from airflow_provider_modelarts.client.errors import ModelArtsApiError
@@ -674,7 +564,7 @@ class ModelArtsCreateDatasetVersionOperator(_DatasetResourceOperator):
             s["manifest_path"] = to_obs_url(str(s["manifest_path"]))
         return {"dataset_id": outcome.ids["dataset_id"], **s}
 
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         s = outcome.summary
         return (f"Dataset version {s.get('version_name') or ''} {outcome.ids['version_id']} of dataset "
                 f"{outcome.ids['dataset_id']} could not be published: {outcome.message}")
@@ -685,10 +575,8 @@ class ModelArtsDeleteDatasetVersionOperator(ModelArtsDeleteOperator):
 
     :param dataset_id: the dataset (templated).
     :param version_id: the version (templated).
-    :param ignore_missing: a missing version is not an error (default).
     """
 
-    template_fields: Sequence[str] = ("dataset_id", "version_id", "modelarts_conn_id")
     id_args = ("dataset_id", "version_id")
 
     def __init__(self, *, dataset_id: str, version_id: str, **kwargs: Any) -> None:
@@ -718,7 +606,7 @@ class ModelArtsDeleteSamplesOperator(ModelArtsBaseOperator):
     Returns ``{"dataset_id", "deleted", "failed": [{sample_id, error_code, error_msg}]}``.
     """
 
-    template_fields: Sequence[str] = ("dataset_id", "sample_ids", "sample_state", "label_name", "modelarts_conn_id")
+    template_fields: Sequence[str] = ("dataset_id", "sample_ids", "sample_state", "label_name")
     id_args = ("dataset_id",)
 
     def __init__(self, *, dataset_id: str, sample_ids: list[str] | str | None = None,
@@ -740,10 +628,7 @@ class ModelArtsDeleteSamplesOperator(ModelArtsBaseOperator):
         if not ids:
             self.log.info("No sample to delete in dataset %s", self.dataset_id)
             return {"dataset_id": self.dataset_id, "deleted": 0, "failed": []}
-        answer = self.hook.delete_samples(self.dataset_id, ids, delete_source=self.delete_source)
-        results = answer.get("results") or [{"success": True}] * len(ids)
-        failed = [{"sample_id": i, "error_code": r.get("error_code"), "error_msg": r.get("error_msg")}
-                  for i, r in zip(ids, results, strict=False) if not r.get("success")]
+        failed = failed_samples(ids, self.hook.delete_samples(self.dataset_id, ids, delete_source=self.delete_source))
         if failed and not self.ignore_missing:
             raise AirflowException(f"{len(failed)} of {len(ids)} samples of dataset {self.dataset_id} were not "
                                    f"deleted: {failed[:5]}")
@@ -772,8 +657,7 @@ class ModelArtsCreateLabelTaskOperator(_DatasetResourceOperator):
     """
 
     resource_kind = "label_task"
-    template_fields: Sequence[str] = ("dataset_id", "task_name", "description", "workforces_config",
-                                      "modelarts_conn_id")
+    template_fields: Sequence[str] = ("dataset_id", "task_name", "description", "workforces_config")
     template_fields_renderers = {"workforces_config": "json"}
     task_id_key = LABEL_TASK_ID
     xcom_keys = (DATASET_ID, LABEL_TASK_ID)

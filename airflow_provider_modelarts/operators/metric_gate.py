@@ -9,57 +9,30 @@ Scheduled retraining ends in deployment: this is where a worse model is stopped.
 
 from __future__ import annotations
 
-import json
-import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow.providers.standard.operators.branch import BaseBranchOperator
 from airflow.sdk.exceptions import AirflowFailException
 
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
+from airflow_provider_modelarts.hooks.task import ModelArtsTaskMixin
 from airflow_provider_modelarts.operators.base import failing_on_spec_error
-from airflow_provider_modelarts.specs import SpecError
+from airflow_provider_modelarts.specs.metric_gate import (
+    COMPARISONS,
+    METRICS_SOURCES,
+    check_choices,
+    gate_threshold,
+    lookup,
+    parse_metrics,
+    reduce_value,
+)
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
-COMPARISONS: dict[str, Callable[[float, float], bool]] = {
-    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
-}
-AGGREGATES: dict[str, Callable[[list[float]], float]] = {
-    "last": lambda v: v[-1], "first": lambda v: v[0], "max": max, "min": min, "mean": lambda v: sum(v) / len(v),
-}
-SOURCES = ("output", "api")
 
-
-def lookup(metrics: Any, name: str) -> Any:
-    """The value at ``name`` in ``metrics``; dots walk nested objects (``eval.r2``). None when absent."""
-    if isinstance(metrics, Mapping) and name in metrics:
-        return metrics[name]
-    value: Any = metrics
-    for part in name.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
-    return value
-
-
-def reduce_value(value: Any, aggregate: str) -> float | None:
-    """A number from a metric value: a number, a numeric string, or a series reduced by ``aggregate``."""
-    if isinstance(value, list | tuple):
-        numbers = [reduce_value(v, aggregate) for v in value]
-        series = [n for n in numbers if n is not None]
-        return AGGREGATES[aggregate](series) if series else None
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-class ModelArtsMetricGateOperator(BaseBranchOperator):
+class ModelArtsMetricGateOperator(ModelArtsTaskMixin, BaseBranchOperator):
     """Branch on ``<metric> <comparison> <threshold>``.
 
     :param metric: the metric name (templated); dots walk nested JSON (``eval.accuracy``).
@@ -92,12 +65,7 @@ class ModelArtsMetricGateOperator(BaseBranchOperator):
                  training_output: str | None = None, task: str = "worker-0", aggregate: str = "last",
                  on_missing: str = "fail", modelarts_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if metrics_source not in SOURCES:
-            raise ValueError(f"metrics_source must be one of {SOURCES}, got {metrics_source!r}")
-        if aggregate not in AGGREGATES:
-            raise ValueError(f"aggregate must be one of {sorted(AGGREGATES)}, got {aggregate!r}")
-        if on_missing not in ("fail", "skip"):
-            raise ValueError(f"on_missing must be fail or skip, got {on_missing!r}")
+        check_choices(metrics_source=metrics_source, aggregate=aggregate, on_missing=on_missing)
         self.metric = metric
         self.threshold = threshold
         self.comparison = comparison
@@ -114,49 +82,20 @@ class ModelArtsMetricGateOperator(BaseBranchOperator):
         self.on_missing = on_missing
         self.modelarts_conn_id = modelarts_conn_id
 
-    # ---- checks (no remote call) -------------------------------------------------------------------------------
-    def check_arguments(self) -> float:
-        """The threshold as a number.
-
-        :raises SpecError: listing every problem (argument and fix).
-        """
-        problems = []
-        if self.comparison not in COMPARISONS:
-            problems.append(f"comparison: {self.comparison!r} (fix: one of {', '.join(COMPARISONS)})")
-        threshold = reduce_value(self.threshold, "last") if not isinstance(self.threshold, list) else None
-        if threshold is None:
-            problems.append(f"threshold: {self.threshold!r} is not a number (fix: e.g. 0.9)")
-        if not self.metric:
-            problems.append("metric: empty (fix: the metric name, e.g. accuracy or eval.r2)")
-        sources = [s for s in ("metrics", "metrics_path", "training_job_id") if getattr(self, s) not in (None, "")]
-        if len(sources) != 1:
-            problems.append(f"metrics source: give exactly one of metrics, metrics_path, training_job_id "
-                            f"(got {', '.join(sources) or 'none'})")
-        if problems:
-            raise SpecError("metric gate arguments", problems)
-        assert threshold is not None
-        return threshold
-
     # ---- reading -----------------------------------------------------------------------------------------------
     def _read_obs_json(self, path: str) -> Any:
         from airflow_provider_modelarts.client.obs_paths import to_obs_url
         from airflow_provider_modelarts.hooks.obs import OBSHook
 
         url = to_obs_url(path)
-        text = OBSHook(self.modelarts_conn_id).read_text(url)
-        try:
-            return json.loads(text)
-        except ValueError as exc:
-            raise AirflowFailException(f"{url} is not a JSON metrics file: {exc}") from None
+        return parse_metrics(OBSHook(self.modelarts_conn_id).read_text(url), url)
 
     def _job_output(self, context: Context) -> str:
         """The job's output folder, from the upstream training task's XCom or one GET (:func:`.training_outputs`)."""
-        from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
         from airflow_provider_modelarts.operators.training import training_outputs
         from airflow_provider_modelarts.specs.training import pick_output
 
-        hook = ModelArtsHook(self.modelarts_conn_id)
-        _, channels = training_outputs(self, context, str(self.training_job_id), hook.get_training_job)
+        _, channels = training_outputs(self, context, str(self.training_job_id), self.hook.get_training_job)
         url = pick_output(channels, self.training_output)
         if url is None:
             raise AirflowFailException(f"Training job {self.training_job_id} has no OBS output "
@@ -169,26 +108,19 @@ class ModelArtsMetricGateOperator(BaseBranchOperator):
         :param context: the task's context (the training job's outputs come from its upstream XCom).
         """
         if self.metrics not in (None, ""):
-            if isinstance(self.metrics, str):
-                try:
-                    return json.loads(self.metrics)
-                except ValueError as exc:
-                    raise AirflowFailException(f"metrics is text but not JSON: {exc}") from None
-            return self.metrics
+            return parse_metrics(self.metrics, "metrics (text)") if isinstance(self.metrics, str) else self.metrics
         if self.metrics_path:
             return self._read_obs_json(str(self.metrics_path))
         if self.metrics_source == "api":
-            from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
-
-            return ModelArtsHook(self.modelarts_conn_id).get_training_job_metrics(str(self.training_job_id),
-                                                                                  self.task)
+            return self.hook.get_training_job_metrics(str(self.training_job_id), self.task)
         return self._read_obs_json(self._job_output(context) + self.metrics_file.lstrip("/"))
 
     # ---- deciding ----------------------------------------------------------------------------------------------
     def choose_branch(self, context: Context) -> str | Iterable[str] | None:
-        with failing_on_spec_error():
-            threshold = self.check_arguments()
-        metrics = self.read_metrics(context)
+        with failing_on_spec_error():  # the arguments are checked before any read
+            threshold = gate_threshold(metric=self.metric, threshold=self.threshold, comparison=self.comparison,
+                                       sources={name: getattr(self, name) for name in METRICS_SOURCES})
+            metrics = self.read_metrics(context)
         value = reduce_value(lookup(metrics, str(self.metric)), self.aggregate)
         ti = context["ti"]
         ti.xcom_push(key="metric_value", value=value)

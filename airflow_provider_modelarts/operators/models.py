@@ -76,8 +76,7 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
     console_link = ModelArtsModelLink
     # OpenLineage datasets: the OBS directory given, or the training job's output this task resolved and imported
     lineage_inputs = ("source_location", "imported_from")
-    template_fields: Sequence[str] = (*MODEL_ARGS, "model_spec", "training_job_id", "training_output",
-                                      "modelarts_conn_id")
+    template_fields: Sequence[str] = (*MODEL_ARGS, "model_spec", "training_job_id", "training_output")
     template_fields_renderers = {"model_spec": "json", "dependencies": "json", "apis": "json",
                                  "initial_config": "json", "input_params": "json", "output_params": "json"}
 
@@ -92,7 +91,6 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
                  model_metrics: Any = None, model_docs: list[dict[str, Any]] | None = None,
                  template: dict[str, Any] | None = None, workspace_id: str | None = None,
                  model_spec: dict[str, Any] | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.model_version = model_version
         self.model_type = model_type
@@ -144,27 +142,12 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
         return to_slash_path(url, folder=True)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        from airflow_provider_modelarts.client.errors import ModelArtsConflictError
-
         if self.training_job_id and body.get("source_location") == FROM_TRAINING_JOB:
             body["source_location"] = self.imported_from = self.resolve_training_output(context)
             body.setdefault("source_job_id", str(self.training_job_id))
             self.log.info("Importing the model from training job %s output %s", self.training_job_id,
                           body["source_location"])
-        try:
-            return {MODEL_ID: self.hook.create_model(body)}
-        except ModelArtsConflictError:
-            existing = self.hook.find_model(body["model_name"], body["model_version"])
-            if existing is None:
-                raise
-            if existing.get("model_status") not in ("failed", "building_failed"):
-                self.log.info("Model %s %s already exists (%s): using it", body["model_name"], body["model_version"],
-                              existing["model_id"])
-                return {MODEL_ID: existing["model_id"]}
-            self.log.info("Deleting the failed model %s %s (%s) before importing it again", body["model_name"],
-                          body["model_version"], existing["model_id"])
-            self.hook.delete_model(existing["model_id"])
-            return {MODEL_ID: self.hook.create_model(body)}
+        return {MODEL_ID: self.hook.create_or_reuse_model(body)}
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         found = self.hook.find_model(body["model_name"], body["model_version"])
@@ -173,7 +156,7 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         return {**outcome.ids, **outcome.summary}
 
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         s = outcome.summary
         return (f"Model {s.get('model_name') or ''} {s.get('model_version') or ''} ({outcome.ids[MODEL_ID]}) "
                 f"ended {outcome.state}: {outcome.message}")
@@ -184,22 +167,18 @@ class ModelArtsDeleteModelOperator(ModelArtsDeleteOperator):
 
     :param model_id: the model (templated).
     :param cascade: also delete the other versions of the same name.
-    :param ignore_missing: a model that does not exist is not an error.
 
     A model used by a service is not deleted: the task fails with the remote error (``ModelArts.3009``).
     Returns the ids deleted.
     """
 
-    template_fields: Sequence[str] = ("model_id", "modelarts_conn_id")
     id_args = ("model_id",)
+    what = "Model"
 
     def __init__(self, *, model_id: str, cascade: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model_id = model_id
         self.cascade = cascade
-
-    def describe(self) -> str:
-        return f"Model {self.model_id}"
 
     def delete(self) -> Any:
         return self.hook.delete_model(self.model_id, cascade=self.cascade)

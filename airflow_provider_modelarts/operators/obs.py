@@ -7,20 +7,13 @@ from typing import Any
 
 from airflow.sdk import BaseOperator
 
-from airflow_provider_modelarts.client.obs_paths import is_obs_url
+from airflow_provider_modelarts.client.obs_paths import transfer_problem
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 
 
 class _OBSTransferOperator(BaseOperator):
-    """Shared body: check which side must be ``obs://`` and run :meth:`OBSHook.copy`.
-
-    :param src: source (templated).
-    :param dst: destination (templated).
-    :param keep_last_dir: for folders, recreate the source folder's own name under ``dst`` (default True).
-    :param modelarts_conn_id: the ``modelarts`` connection.
-    :param hook_params: extra :class:`OBSHook` arguments (``part_size``, ``multipart_threshold``, ``task_num``,
-        ``max_workers``, ``download_threshold``, ``upload_record_dir``).
-    """
+    """Shared body: check which side must be ``obs://`` and run :meth:`OBSHook.copy` (the arguments are
+    documented on the two operators)."""
 
     template_fields: Sequence[str] = ("src", "dst", "modelarts_conn_id")
     ui_color = "#c9e4f6"
@@ -43,18 +36,12 @@ class _OBSTransferOperator(BaseOperator):
         self.modelarts_conn_id = modelarts_conn_id
         self.hook_params = dict(hook_params or {})
 
-    def _check_sides(self) -> None:
-        obs_value, local_value = (self.dst, self.src) if self._obs_side == "dst" else (self.src, self.dst)
-        local_side = "src" if self._obs_side == "dst" else "dst"
-        if not is_obs_url(obs_value):
-            raise ValueError(f"{type(self).__name__}: {self._obs_side} must be an obs:// URL, got {obs_value!r}.")
-        if is_obs_url(local_value):
-            raise ValueError(f"{type(self).__name__}: {local_side} must be a local path, got {local_value!r}.")
-
     def execute(self, context: Any) -> list[str]:
         from airflow_provider_modelarts.hooks.obs import OBSHook
 
-        self._check_sides()
+        problem = transfer_problem(self.src, self.dst, self._obs_side)
+        if problem:
+            raise ValueError(f"{type(self).__name__}: {problem}")
         hook = OBSHook(modelarts_conn_id=self.modelarts_conn_id, **self.hook_params)
         try:
             return hook.copy(self.src, self.dst, keep_last_dir=self.keep_last_dir)
@@ -72,7 +59,8 @@ class LocalFilesystemToOBSOperator(_OBSTransferOperator):
     :param dst: ``obs://bucket/key`` or ``obs://bucket/folder/`` (templated).
     :param keep_last_dir: for a folder, upload ``/a/data`` as ``dst/data/...`` (True) or ``dst/...`` (False).
     :param modelarts_conn_id: the ``modelarts`` connection.
-    :param hook_params: extra :class:`~airflow_provider_modelarts.hooks.obs.OBSHook` arguments.
+    :param hook_params: extra :class:`~airflow_provider_modelarts.hooks.obs.OBSHook` arguments (``part_size``,
+        ``multipart_threshold``, ``task_num``, ``max_workers``, ``download_threshold``, ``upload_record_dir``).
     """
 
     _obs_side = "dst"

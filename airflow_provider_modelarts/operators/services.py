@@ -9,7 +9,6 @@ errors name the field and the fix. XCom: :data:`SERVICE_ID` and :data:`ACCESS_AD
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,7 @@ from airflow_provider_modelarts.specs.services import (
     one_model_configs,
     predict_payload,
     request_config,
+    rollback_sentence,
     service_kind,
     update_body,
 )
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
     from airflow_provider_modelarts.client.waiter import Waiter, WaitOutcome
-    from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
 
 #: XCom key: the service's id (deploy, update).
 SERVICE_ID = "service_id"
@@ -47,34 +46,6 @@ ACCESS_ADDRESS = "access_address"
 #: XCom key: the service's config before an update (what a rollback puts back).
 PREVIOUS_CONFIG = "previous_config"
 RUN_MARKER = "[airflow:{key}]"
-
-
-def abnormal_events(hook: ModelArtsHook, service_id: str, since_ms: int | None = None, limit: int = 3) -> list[str]:
-    """The newest abnormal events of a service (the remote cause of a failed deploy or update).
-
-    :param hook: the ModelArts hook.
-    :param service_id: the service.
-    :param since_ms: only events from this epoch-milliseconds time on.
-    :param limit: how many of the newest events.
-    """
-    try:
-        events = hook.get_service_events(service_id, event_type="abnormal", start_time=since_ms)
-    except Exception:  # the error message is a bonus: never hide the failure for it
-        return []
-    return [str(e.get("event_info")) for e in events[-limit:] if e.get("event_info")]
-
-
-def _summary_with_address(operator: ModelArtsBaseOperator, context: Context, summary: Mapping[str, Any]) -> Any:
-    """The task's return value (the service summary); its ``access_address`` pushed under :data:`ACCESS_ADDRESS`
-    (unless ``do_xcom_push`` is off).
-
-    :param operator: the deploy or update task.
-    :param context: the task's context.
-    :param summary: the service summary.
-    """
-    if operator.do_xcom_push and summary.get(ACCESS_ADDRESS):
-        context["ti"].xcom_push(key=ACCESS_ADDRESS, value=summary[ACCESS_ADDRESS])
-    return dict(summary)
 
 
 # ---- operators ---------------------------------------------------------------------------------------------------
@@ -118,7 +89,7 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
     template_fields: Sequence[str] = (
         "service_name", "infer_type", "configs", "model_id", "specification", "instance_count", "envs",
         "description", "vpc_id", "subnet_network_id", "security_group_id", "cluster_id", "pool_name", "schedule",
-        "workspace_id", "service_spec", "modelarts_conn_id")
+        "workspace_id", "service_spec")
     template_fields_renderers = {"configs": "json", "service_spec": "json", "schedule": "json", "envs": "json"}
 
     def __init__(self, *, configs: list[dict[str, Any]] | None = None, model_id: str | None = None,
@@ -129,7 +100,6 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
                  cluster_id: str | None = None, pool_name: str | None = None, schedule: Any = None,
                  workspace_id: str | None = None, service_spec: dict[str, Any] | None = None,
                  max_instance_count: int = DEFAULT_MAX_INSTANCES, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.configs = configs
         self.model_id = model_id
@@ -179,11 +149,12 @@ class ModelArtsDeployServiceOperator(ModelArtsResourceOperator):
         return {"service_id": ids[SERVICE_ID], "infer_type": "batch" if self.kind == "batch_service" else "realtime"}
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
-        return _summary_with_address(self, context, outcome.summary)
+        self.push_values(context, {ACCESS_ADDRESS: outcome.summary.get(ACCESS_ADDRESS)})
+        return dict(outcome.summary)
 
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         text = f"Service {outcome.ids['service_id']} ended {outcome.state}: {outcome.message}"
-        events = abnormal_events(self.hook, outcome.ids["service_id"])
+        events = self.hook.abnormal_event_texts(outcome.ids["service_id"])
         return text + ("\nAbnormal events: " + " | ".join(events) if events else "")
 
 
@@ -212,15 +183,13 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
     resource_kind = "service_update"
     xcom_keys = (SERVICE_ID, PREVIOUS_CONFIG, ACCESS_ADDRESS)
     console_link = ModelArtsServiceLink
-    template_fields: Sequence[str] = ("service_id", "configs", "model_id", "status", "description", "schedule",
-                                      "modelarts_conn_id")
+    template_fields: Sequence[str] = ("service_id", "configs", "model_id", "status", "description", "schedule")
     template_fields_renderers = {"configs": "json", "schedule": "json"}
 
     def __init__(self, *, service_id: str, configs: list[dict[str, Any]] | None = None, model_id: str | None = None,
                  status: str | None = None, description: str | None = None, schedule: Any = None,
                  rollback_on_failure: bool = False, max_instance_count: int = DEFAULT_MAX_INSTANCES,
                  **kwargs: Any) -> None:
-        kwargs.setdefault("stream_logs", False)
         super().__init__(**kwargs)
         self.service_id = service_id
         self.configs = configs
@@ -252,11 +221,9 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
         return update_body(self.configs, self.model_id, self.status, self.description, self.schedule,
                            max_instances=int(self.max_instance_count))
 
-    def _put_config(self, config: list[dict[str, Any]], extra: Mapping[str, Any]) -> dict[str, Any]:
+    def _put_config(self, config: list[dict[str, Any]], extra: dict[str, Any]) -> dict[str, Any]:
         """PUT a config; the ids of the wait on its update log (entries newer than the newest one now)."""
-        logs = self.hook.get_service_update_logs(self.service_id)
-        since = max((int(e.get("update_time") or 0) for e in logs), default=-1) + 1
-        self.hook.update_service(self.service_id, {**extra, "config": config})
+        since = self.hook.put_service_config(self.service_id, config, extra)
         return {SERVICE_ID: self.service_id, "update_time": since}
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
@@ -306,16 +273,7 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
             raise
         except Exception as exc:
             return f"Rollback to the previous config FAILED: {exc}"
-        return self.rollback_result(result, previous)
-
-    @staticmethod
-    def rollback_result(result: WaitOutcome, previous: Sequence[Mapping[str, Any]]) -> str:
-        """The sentence saying how the wait for the rollback's update ended."""
-        from airflow_provider_modelarts.client.states import SUCCESS
-
-        if result.state != SUCCESS:
-            return f"Rollback to the previous config FAILED: {result.message}"
-        return f"Rolled back to the previous config {list(previous)} (update log {result.status})."
+        return rollback_sentence(result.state, result.message, result.status, previous)
 
     def rollback_complete(self, context: Context, event: dict[str, Any] | None = None,
                           deadline: float | None = None, failure: str = "",
@@ -326,7 +284,8 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
         if not event or event.get("status") == "error":
             sentence = f"Rollback to the previous config FAILED: {(event or {}).get('message', 'no trigger event')}"
         else:
-            sentence = self.rollback_result(WaitOutcome.from_event(event), previous or [])
+            result = WaitOutcome.from_event(event)
+            sentence = rollback_sentence(result.state, result.message, result.status, previous or [])
         raise AirflowException(failure + "\n" + sentence)
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
@@ -349,12 +308,13 @@ class ModelArtsUpdateServiceOperator(ModelArtsResourceOperator):
                     self.defer_wait(waiter)
                 return self.complete(context, wait_sync(self.hook.client, waiter))
             summary = summarize_service(service)
-        return _summary_with_address(self, context, summary)
+        self.push_values(context, {ACCESS_ADDRESS: summary.get(ACCESS_ADDRESS)})
+        return summary
 
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         text = f"Update of service {self.service_id} ended {outcome.state}: {outcome.message}"
         since = outcome.ids.get("update_time")
-        events = abnormal_events(self.hook, self.service_id, since if isinstance(since, int) else None)
+        events = self.hook.abnormal_event_texts(self.service_id, since if isinstance(since, int) else None)
         return text + ("\nAbnormal events: " + " | ".join(events) if events else "")
 
 
@@ -363,18 +323,14 @@ class ModelArtsDeleteServiceOperator(ModelArtsDeleteOperator):
     """Delete a service (``DELETE /v1/{project_id}/services/{service_id}``).
 
     :param service_id: the service (templated).
-    :param ignore_missing: a missing service is not an error.
     """
 
-    template_fields: Sequence[str] = ("service_id", "modelarts_conn_id")
     id_args = ("service_id",)
+    what = "Service"
 
     def __init__(self, *, service_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.service_id = service_id
-
-    def describe(self) -> str:
-        return f"Service {self.service_id}"
 
     def delete(self) -> Any:
         return self.hook.delete_service(self.service_id)
@@ -396,8 +352,7 @@ class ModelArtsPredictOperator(ModelArtsBaseOperator):
     The model's answer is the return value (XCom ``return_value``), passed through unchanged.
     """
 
-    template_fields: Sequence[str] = ("service_id", "access_address", "payload", "file_path", "path",
-                                      "modelarts_conn_id")
+    template_fields: Sequence[str] = ("service_id", "access_address", "payload", "file_path", "path")
     template_fields_renderers = {"payload": "json"}
 
     def __init__(self, *, service_id: str | None = None, access_address: str | None = None, payload: Any = None,
@@ -421,7 +376,9 @@ class ModelArtsPredictOperator(ModelArtsBaseOperator):
             raise AirflowException(f"Service {self.service_id} has no access_address (not a deployed real-time "
                                    "service).")
         if self.file_path:
-            content, name = self._read_file()
+            from airflow_provider_modelarts.hooks.obs import read_local_or_obs
+
+            content, name = read_local_or_obs(str(self.file_path), self.modelarts_conn_id)
             result = self.hook.predict_file(address, content, name, field=self.file_field, path=self.path,
                                             content_type=self.content_type)
         else:
@@ -436,12 +393,3 @@ class ModelArtsPredictOperator(ModelArtsBaseOperator):
         summary = upstream_summary(self, context, (ModelArtsDeployServiceOperator, ModelArtsUpdateServiceOperator),
                                    "service_id", str(self.service_id), "access_address")
         return str(summary["access_address"]) if summary else None
-
-    def _read_file(self) -> tuple[bytes, str]:
-        path = str(self.file_path)
-        if path.startswith("obs://"):
-            from airflow_provider_modelarts.hooks.obs import OBSHook
-
-            return OBSHook(self.modelarts_conn_id).read_bytes(path), path.rstrip("/").rsplit("/", 1)[-1]
-        with open(path, "rb") as fh:
-            return fh.read(), os.path.basename(path)

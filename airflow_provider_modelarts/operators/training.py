@@ -18,7 +18,7 @@ from airflow_provider_modelarts.links.modelarts import ModelArtsTrainingJobLink
 from airflow_provider_modelarts.operators.base import (
     ModelArtsActionOperator,
     ModelArtsDeleteOperator,
-    ModelArtsResourceOperator,
+    ModelArtsLogStreamingOperator,
     deterministic_name,
     run_key,
 )
@@ -46,13 +46,13 @@ TRAINING_METRICS = "training_metrics"
 TERMINATE_REFUSED = "ModelArts.2796"
 
 
-class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsResourceOperator):
+class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsLogStreamingOperator):
     """Create a v2 training job and wait for it (ModelArts ``POST /v2/{project_id}/training-jobs``).
 
     The Estimator arguments (SDK reference section 8) are all templated; ``job_spec`` is merged over what they
     produce. The waiting arguments (``wait_for_completion``, ``poll_interval``, ``max_wait`` (then the job is
     terminated), ``deferrable``, ``action_if_exists``, ``stream_logs``, ``poll_error_budget``) are those of
-    :class:`~.base.ModelArtsResourceOperator`.
+    :class:`~.base.ModelArtsLogStreamingOperator` and its bases.
 
     :param job_spec: a REST-shaped body merged over what the arguments produce.
     :param collect_metrics: push the per-worker metrics to XCom :data:`TRAINING_METRICS`.
@@ -81,11 +81,12 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsResourceOper
 
     resource_kind = "training_v2"
     lineage_inputs, lineage_outputs = ("inputs", "code_dir"), ("outputs",)  # OpenLineage datasets
-    template_fields: Sequence[str] = (*ESTIMATOR_ARGS, "job_spec", "modelarts_conn_id")
+    template_fields: Sequence[str] = (*ESTIMATOR_ARGS, "job_spec")
     template_fields_renderers = {"job_spec": "json", "inputs": "json", "outputs": "json", "parameters": "json",
                                  "env_variables": "json", "volumes": "json"}
     console_link = ModelArtsTrainingJobLink
     xcom_keys = (TRAINING_JOB_ID, TRAINING_JOB_NAME)
+    answer_keys = (TRAINING_JOB_NAME,)
 
     def __init__(self, *, job_spec: dict[str, Any] | None = None, collect_metrics: bool = True,
                  job_name: str | None = None, job_description: str | None = None, code_dir: str | None = None,
@@ -121,7 +122,6 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsResourceOper
         self.volumes = volumes
         self.working_dir = working_dir
         self.local_code_dir = local_code_dir
-        self._job_name: str | None = None
 
     def prepare(self, context: Context) -> dict[str, Any]:
         args = {name: getattr(self, name) for name in ESTIMATOR_ARGS}
@@ -133,8 +133,7 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsResourceOper
 
         self.check_node_count(body)
         job = self.hook.call(training_v2.create_job(body))
-        self._job_name = job["metadata"]["name"]
-        return {TRAINING_JOB_ID: job["metadata"]["id"]}
+        return self.answered({TRAINING_JOB_ID: job["metadata"]["id"]}, {TRAINING_JOB_NAME: job["metadata"]["name"]})
 
     def check_node_count(self, body: Mapping[str, Any]) -> None:
         """Refuse more nodes than the flavor allows, with one flavor read before the create (SDK reference
@@ -157,47 +156,30 @@ class ModelArtsCreateTrainingJobOperator(OpenLineageMixin, ModelArtsResourceOper
         if not jobs:
             return None
         newest = max(jobs, key=lambda j: (j.get("metadata") or {}).get("create_time") or 0)
-        self._job_name = newest["metadata"]["name"]
-        return {TRAINING_JOB_ID: newest["metadata"]["id"]}
+        return self.answered({TRAINING_JOB_ID: newest["metadata"]["id"]}, {TRAINING_JOB_NAME: newest["metadata"]["name"]})
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        name = self._job_name or self.hook.get_training_job(ids[TRAINING_JOB_ID])["metadata"]["name"]
-        super().push_ids(context, {**ids, TRAINING_JOB_NAME: name})
-
-    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
-        return {TRAINING_JOB_ID: ids[TRAINING_JOB_ID]}
+    def read_values(self, ids: Mapping[str, Any]) -> Mapping[str, Any]:
+        return {TRAINING_JOB_NAME: self.hook.get_training_job(ids[TRAINING_JOB_ID])["metadata"]["name"]}
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         summary = dict(outcome.summary)
         if self.collect_metrics:
             tasks = [t.get("task") for t in summary.get("task_statuses") or [] if t.get("task")] or ["worker-0"]
-            metrics = {}
-            for task in tasks:
-                try:
-                    metrics[task] = self.hook.get_training_job_metrics(outcome.ids[TRAINING_JOB_ID], task)
-                except Exception as exc:  # metrics are a bonus: never fail a finished job for them
-                    self.log.warning("Could not read metrics of %s: %s", task, exc)
-            context["ti"].xcom_push(key=TRAINING_METRICS, value=metrics)
+            context["ti"].xcom_push(key=TRAINING_METRICS, value=self.hook.get_training_job_metrics_of_tasks(
+                outcome.ids[TRAINING_JOB_ID], tasks))
         summary.pop("task_statuses", None)
         return summary
 
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         s = outcome.summary
         tasks = ", ".join(f"{t.get('task')} exit {t.get('exit_code')}: {t.get('message') or ''}".strip()
                           for t in s.get("task_statuses") or [])
-        text = (f"Training job {s.get('training_job_name') or ''} {outcome.ids['training_job_id']} ended "
-                f"{s.get('phase') or outcome.status} (secondary phase {s.get('secondary_phase')})")
-        if tasks:
-            text += f"; tasks: {tasks}"
-        tail = outcome.log_tail
-        if not tail:
-            try:
-                tail = self.hook.get_training_job_log(outcome.ids["training_job_id"]).splitlines()[-20:]
-            except Exception as exc:
-                self.log.warning("Could not read the job log: %s", exc)
-        if tail:
-            text += "\nLast log lines:\n" + "\n".join(tail[-20:])
-        return text
+        return (f"Training job {s.get('training_job_name') or ''} {outcome.ids['training_job_id']} ended "
+                f"{s.get('phase') or outcome.status} (secondary phase {s.get('secondary_phase')})"
+                + (f"; tasks: {tasks}" if tasks else ""))
+
+    def read_log_tail(self, ids: Mapping[str, Any]) -> list[str]:
+        return self.hook.get_training_job_log(ids[TRAINING_JOB_ID]).splitlines()[-20:]
 
 
 def training_outputs(task: BaseOperator, context: Context, training_job_id: str,
@@ -235,7 +217,6 @@ class ModelArtsTerminateTrainingJobOperator(ModelArtsActionOperator):
     resource_kind = "training_v2"
     id_args = (TRAINING_JOB_ID,)
     refused_codes = (TERMINATE_REFUSED,)
-    template_fields: Sequence[str] = ("training_job_id", "modelarts_conn_id")
 
     def __init__(self, *, training_job_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -255,18 +236,14 @@ class ModelArtsDeleteTrainingJobOperator(ModelArtsDeleteOperator):
     """Delete a v2 training job (``DELETE /v2/{project_id}/training-jobs/{id}``).
 
     :param training_job_id: the job (templated).
-    :param ignore_missing: a job that does not exist is not an error (default).
     """
 
     id_args = (TRAINING_JOB_ID,)
-    template_fields: Sequence[str] = ("training_job_id", "modelarts_conn_id")
+    what = "Training job"
 
     def __init__(self, *, training_job_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.training_job_id = training_job_id
-
-    def describe(self) -> str:
-        return f"Training job {self.training_job_id}"
 
     def delete(self) -> Any:
         return self.hook.delete_training_job(self.training_job_id)

@@ -15,7 +15,6 @@ and its meaning.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,20 +26,23 @@ from airflow_provider_modelarts.operators.base import (
     ModelArtsActionOperator,
     ModelArtsBaseOperator,
     ModelArtsDeleteOperator,
+    ModelArtsLogStreamingOperator,
     ModelArtsResourceOperator,
     deterministic_name,
     run_key,
 )
-from airflow_provider_modelarts.specs import SpecError
 from airflow_provider_modelarts.specs.training_v1 import (
     NAME_MAX,
+    V1_CONFIG_ARGS,
     V1_ESTIMATOR_ARGS,
+    V1_VERSION_ARGS,
     VIS_NAME_MAX,
-    WHAT,
     as_id,
     config_body,
     job_body,
-    marked_description,
+    next_free_name,
+    own_entries,
+    own_version,
     version_body,
     visualization_body,
 )
@@ -61,61 +63,6 @@ NOT_ALLOWED = "ModelArts.0105"  # "This job can't be stop. job status: 10" and t
 def run_marker(context: Context) -> str:
     """``[airflow-run:<run key>]``: what a version create's ``job_desc`` ends with (one task instance, every try)."""
     return f"[airflow-run:{run_key(context)}]"
-
-
-def _name_pattern(base: str) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(base)}(-\d+)?$")
-
-
-def _own_jobs(jobs: list[dict[str, Any]], base: str) -> list[dict[str, Any]]:
-    """The entries named ``base`` or ``base-<n>`` (what tries of one task instance create), newest first."""
-    pattern = _name_pattern(base)
-    own = [j for j in jobs if pattern.match(str(j.get("job_name", "")))]
-    return sorted(own, key=lambda j: (j.get("create_time") or 0, int(j.get("job_id") or 0)), reverse=True)
-
-
-def _next_free_name(base: str, jobs: list[dict[str, Any]]) -> str:
-    taken = {str(j.get("job_name")) for j in jobs}
-    return next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
-
-
-def resolve_v1_config(hook: Any, config: Mapping[str, Any], lookups: Mapping[str, Any]) -> dict[str, Any]:
-    """Resolve flavor, engine and built-in algorithm names to ids (one cached listing call each).
-
-    :param hook: the ``ModelArtsHook``.
-    :param config: the ``config`` built from the arguments.
-    :param lookups: the names to resolve (``flavor``, ``engine``, ``model_name``).
-    :raises SpecError: for every name the service does not know (listing the known ones).
-    """
-    from airflow_provider_modelarts.hooks.methods.training_v1 import V1LookupError
-
-    resolvers: dict[str, tuple[str, Callable[[Any], Any]]] = {
-        "flavor": ("spec_id", hook.resolve_spec_id_v1),
-        "engine": ("engine_id", lambda engine: hook.resolve_engine_id_v1(*engine)),
-        "model_name": ("model_id", hook.resolve_model_id_v1),
-    }
-    out, found = dict(config), []
-    for lookup, (key, resolve) in resolvers.items():
-        if lookups.get(lookup):
-            try:
-                out[key] = resolve(lookups[lookup])
-            except V1LookupError as exc:
-                found.append(str(exc))
-    if found:
-        raise SpecError(WHAT, found)
-    return out
-
-
-def resolved_request(hook: Any, body: Mapping[str, Any]) -> dict[str, Any]:
-    """The create request of a prepared body: names resolved to ids, the ``lookups`` bookkeeping left out.
-
-    :param hook: the ``ModelArtsHook``.
-    :param body: what ``prepare`` built.
-    :raises SpecError: for a name the service does not know.
-    """
-    request = {k: v for k, v in body.items() if k != "lookups"}
-    request["config"] = resolve_v1_config(hook, body["config"], body["lookups"])
-    return request
 
 
 class _UniqueNameMixin:
@@ -143,12 +90,12 @@ class _UniqueNameMixin:
         except ModelArtsConflictError:
             if base is None:  # a name the user chose: the collision is theirs to resolve
                 raise
-        own = _own_jobs(self.lookup_named(base), base)
+        own = own_entries(self.lookup_named(base), base)
         if own and classify(self.resource_kind, own[0]).state not in (FAILURE, STOPPED):
             self.log.info("%s %s already exists (created by an earlier try); reattaching", self.resource_kind,
                           own[0].get(self.name_key))
             return self.ids_of_entry(own[0])
-        body = {**body, self.name_key: _next_free_name(base, own)}
+        body = {**body, self.name_key: next_free_name(base, own)}
         self.log.info("An earlier try's %s ended; creating %s", self.resource_kind, body[self.name_key])
         return post(body)
 
@@ -156,12 +103,45 @@ class _UniqueNameMixin:
         """The newest resource an earlier try of this task instance created (one list call), or None."""
         if base is None:
             return None
-        own = _own_jobs(self.lookup_named(base), base)
+        own = own_entries(self.lookup_named(base), base)
         return self.ids_of_entry(own[0]) if own else None
 
 
 # ---- training jobs and versions ----------------------------------------------------------------------------------
-class _TrainingV1Operator(OpenLineageMixin, ModelArtsResourceOperator):
+class _V1EstimatorOperator(ModelArtsBaseOperator):
+    """The Estimator arguments (SDK reference 9.1.1) that the v1 job, version and configuration creates all take,
+    each documented on :class:`ModelArtsCreateTrainingJobV1Operator`: code_dir, boot_file, model_name,
+    framework_type, framework_version, user_image_url, user_command, hyperparameters, output_path, log_url,
+    inputs, dataset_id, dataset_version_id, data_source, train_instance_type, train_instance_count (default 1; a new
+    version keeps its previous version's). A subclass adds those its request has too (``pool_id``, ``volumes``) and
+    names them all in :attr:`estimator_args`.
+    """
+
+    #: the Estimator arguments the subclass's request takes (what :meth:`estimator` reads)
+    estimator_args: ClassVar[tuple[str, ...]] = V1_CONFIG_ARGS
+
+    def __init__(self, *, code_dir: str | None = None, boot_file: str | None = None, model_name: str | None = None,
+                 framework_type: str | None = None, framework_version: str | None = None,
+                 user_image_url: str | None = None, user_command: str | None = None, hyperparameters: Any = None,
+                 output_path: str | None = None, log_url: str | None = None, inputs: str | None = None,
+                 dataset_id: str | None = None, dataset_version_id: str | None = None,
+                 data_source: list[dict[str, Any]] | None = None, train_instance_type: str | int | None = None,
+                 train_instance_count: int | str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.code_dir, self.boot_file, self.model_name = code_dir, boot_file, model_name
+        self.framework_type, self.framework_version = framework_type, framework_version
+        self.user_image_url, self.user_command = user_image_url, user_command
+        self.hyperparameters, self.output_path, self.log_url = hyperparameters, output_path, log_url
+        self.inputs, self.dataset_id, self.dataset_version_id = inputs, dataset_id, dataset_version_id
+        self.data_source = data_source
+        self.train_instance_type, self.train_instance_count = train_instance_type, train_instance_count
+
+    def estimator(self) -> dict[str, Any]:
+        """The (rendered) Estimator arguments of this request (:attr:`estimator_args`; unset ones None)."""
+        return {a: getattr(self, a) for a in self.estimator_args}
+
+
+class _TrainingV1Operator(OpenLineageMixin, _V1EstimatorOperator, ModelArtsLogStreamingOperator):
     """Shared waiting, XCom, link, log and failure handling of the v1 job/version operators."""
 
     resource_kind = "training_v1"
@@ -169,71 +149,45 @@ class _TrainingV1Operator(OpenLineageMixin, ModelArtsResourceOperator):
     console_link = ModelArtsTrainingJobV1Link
     xcom_keys = (JOB_ID, VERSION_ID, JOB_NAME, VERSION_NAME)
 
-    #: the job and version names of the version this try created, from the create's answer (the versions create
-    #: table answers both), so pushing them costs no read; a reattached version's names are read once
-    _created: dict[str, Any] | None = None
+    answer_keys = (JOB_NAME, VERSION_NAME)  # the versions create table answers both
 
     def created(self, answer: Mapping[str, Any]) -> dict[str, Any]:
-        """The ids of a create's answer; its names are kept for :meth:`push_ids`.
+        """The ids of a job or version create's answer (its names kept for :meth:`push_ids`).
 
         :param answer: the answer of a job or version create.
         """
-        ids = {JOB_ID: answer[JOB_ID], VERSION_ID: answer[VERSION_ID]}
-        self._created = {**ids, JOB_NAME: answer.get(JOB_NAME), VERSION_NAME: answer.get(VERSION_NAME)}
-        return ids
+        return self.answered({JOB_ID: answer[JOB_ID], VERSION_ID: answer[VERSION_ID]}, answer)
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        names = self._created if self._created and all(self._created.get(k) == ids.get(k) for k in ids) \
-            and self._created.get(JOB_NAME) else None
-        if names is None:
-            version = self.hook.get_training_job_version_v1(ids[JOB_ID], ids[VERSION_ID])
-            names = {JOB_NAME: version.get(JOB_NAME), VERSION_NAME: version.get(VERSION_NAME)}
-        self._job_name = str(names.get(JOB_NAME) or "")
-        super().push_ids(context, {**ids, JOB_NAME: names.get(JOB_NAME), VERSION_NAME: names.get(VERSION_NAME)})
-
-    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
-        return {JOB_ID: ids[JOB_ID], VERSION_ID: ids[VERSION_ID]}
+    def read_values(self, ids: Mapping[str, Any]) -> Mapping[str, Any]:
+        return self.hook.get_training_job_version_v1(ids[JOB_ID], ids[VERSION_ID])
 
     def wait(self, context: Context, ids: Mapping[str, Any]) -> Any:
         """Wait with the log of the first worker streamed (its name from one ``log/file-names`` call)."""
         if self.stream_logs:
-            ids = {**ids, "log_file": self._log_file(ids)}
+            ids = {**ids, "log_file": self.hook.first_training_job_v1_log_file(
+                ids[JOB_ID], ids[VERSION_ID], str((self.known or {}).get(JOB_NAME) or ""))}
         return super().wait(context, ids)
-
-    def _log_file(self, ids: Mapping[str, Any]) -> str:
-        try:
-            files = self.hook.list_training_job_v1_log_files(ids["job_id"], ids["version_id"])
-        except Exception as exc:  # the log is a bonus: the documented name pattern then
-            self.log.warning("Could not list the log files of %s: %s", dict(ids), exc)
-            files = []
-        return files[0] if files else f"{getattr(self, '_job_name', '')}.0"
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         return {**outcome.summary, "status": outcome.status}
 
-    def failure_message(self, outcome: WaitOutcome) -> str:
+    def failure_text(self, outcome: WaitOutcome) -> str:
         from airflow_provider_modelarts.client.states import table
 
         s = outcome.summary
-        text = (f"Training job {s.get('job_name') or ''} (job_id {outcome.ids['job_id']}, version "
+        return (f"Training job {s.get('job_name') or ''} (job_id {outcome.ids['job_id']}, version "
                 f"{s.get('version_name') or ''} version_id {outcome.ids['version_id']}) ended {outcome.state} with "
                 f"status {table('training_v1').describe(outcome.status)}")
-        tail = outcome.log_tail
-        if not tail:
-            try:
-                tail = self.hook.get_training_job_v1_log_tail(outcome.ids["job_id"], outcome.ids["version_id"])
-            except Exception as exc:
-                self.log.warning("Could not read the job log: %s", exc)
-        if tail:
-            text += "\nLast log lines:\n" + "\n".join(tail[-20:])
-        return text
+
+    def read_log_tail(self, ids: Mapping[str, Any]) -> list[str]:
+        return self.hook.get_training_job_v1_log_tail(ids[JOB_ID], ids[VERSION_ID])
 
 
 class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator):
     """Create a legacy (v1) training job with its first version and wait for it (``POST /v1/{p}/training-jobs``).
 
     Estimator arguments (SDK reference 9.1.1), all templated; OBS paths as ``obs://b/d/`` or ``/b/d/``. The
-    waiting arguments are those of :class:`~.base.ModelArtsResourceOperator`; ``max_wait`` and killing the task
+    waiting arguments are those of :class:`~.base.ModelArtsLogStreamingOperator`; ``max_wait`` and killing the task
     stop the version. Succeeds on status 10; any failure code (3, 5, 6, 11, 12, 13, 14, 16, 17, 21, 22) fails the
     task with the code's name and meaning and the last log lines.
 
@@ -261,40 +215,28 @@ class ModelArtsCreateTrainingJobV1Operator(_UniqueNameMixin, _TrainingV1Operator
     :param volumes: volumes to mount (REST shape).
     """
 
-    template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_name", "job_description", "job_config",
-                                      "modelarts_conn_id")
+    template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_name", "job_description", "job_config")
     template_fields_renderers = {"job_config": "json", "hyperparameters": "json", "data_source": "json"}
+    estimator_args = V1_ESTIMATOR_ARGS
 
     def __init__(self, *, job_name: str | None = None, job_description: str | None = None,
-                 job_config: dict[str, Any] | None = None, code_dir: str | None = None,
-                 boot_file: str | None = None, model_name: str | None = None, framework_type: str | None = None,
-                 framework_version: str | None = None, user_image_url: str | None = None,
-                 user_command: str | None = None, hyperparameters: Any = None, output_path: str | None = None,
-                 log_url: str | None = None, inputs: str | None = None, dataset_id: str | None = None,
-                 dataset_version_id: str | None = None, data_source: list[dict[str, Any]] | None = None,
-                 train_instance_type: str | int | None = None, train_instance_count: int | str = 1,
-                 pool_id: str | None = None, volumes: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+                 job_config: dict[str, Any] | None = None, pool_id: str | None = None,
+                 volumes: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job_name = job_name
         self.job_description = job_description
         self.job_config = job_config
-        self.code_dir, self.boot_file, self.model_name = code_dir, boot_file, model_name
-        self.framework_type, self.framework_version = framework_type, framework_version
-        self.user_image_url, self.user_command = user_image_url, user_command
-        self.hyperparameters, self.output_path, self.log_url = hyperparameters, output_path, log_url
-        self.inputs, self.dataset_id, self.dataset_version_id = inputs, dataset_id, dataset_version_id
-        self.data_source = data_source
-        self.train_instance_type, self.train_instance_count = train_instance_type, train_instance_count
         self.pool_id, self.volumes = pool_id, volumes
         self._base_name: str | None = None
 
     def prepare(self, context: Context) -> dict[str, Any]:
         self._base_name = None if self.job_name else deterministic_name(context, max_len=NAME_MAX)
-        return job_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
-                        job_name=self.job_name or str(self._base_name), job_description=self.job_description)
+        return job_body(self.estimator(), self.job_config, job_name=self.job_name or str(self._base_name),
+                        job_description=self.job_description)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
-        request = resolved_request(self.hook, body)
+        request = {k: v for k, v in body.items() if k != "lookups"}  # names resolved to ids instead
+        request["config"] = self.hook.resolve_v1_config(body["config"], body["lookups"])
         return self.create_unique(request, self._post, self._base_name)
 
     def _post(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -318,8 +260,8 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
     """Create a new version of a v1 training job from ``pre_version_id`` and wait for it.
 
     The new version starts from the previous version's configuration, read with one ``GET`` of that version;
-    the Estimator arguments given (same as :class:`ModelArtsCreateTrainingJobV1Operator`, all optional, except
-    ``volumes``, which the versions table does not take) replace it, and a data or code source given replaces the
+    the Estimator arguments given (those of :class:`ModelArtsCreateTrainingJobV1Operator`, all optional, but
+    ``volumes``, which the versions table does not have) replace it, and a data or code source given replaces the
     previous one as a whole. The whole configuration is sent (the api-ref makes it Mandatory).
 
     Versions have no name. To find what this task instance created (a retry after the worker died, or a create
@@ -332,24 +274,23 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
     :param job_description: a new job description (at most 229 characters: the run marker follows it); default:
         the job's current description.
     :param job_config: REST ``config`` fields merged over the previous version's.
+    :param pool_id: a dedicated resource pool (instead of ``train_instance_type``).
     """
 
-    template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "job_id", "pre_version_id", "job_description",
-                                      "job_config", "modelarts_conn_id")
+    template_fields: Sequence[str] = (*V1_VERSION_ARGS, "job_id", "pre_version_id", "job_description",
+                                      "job_config")
     template_fields_renderers = {"job_config": "json", "hyperparameters": "json", "data_source": "json"}
-
+    estimator_args = V1_VERSION_ARGS
     id_args = ("job_id", "pre_version_id")
 
     def __init__(self, *, job_id: int | str, pre_version_id: int | str, job_description: str | None = None,
-                 job_config: dict[str, Any] | None = None, **kwargs: Any) -> None:
-        estimator = {a: kwargs.pop(a, None) for a in V1_ESTIMATOR_ARGS}
+                 job_config: dict[str, Any] | None = None, pool_id: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job_id = job_id
         self.pre_version_id = pre_version_id
         self.job_description = job_description
         self.job_config = job_config
-        for name, value in estimator.items():
-            setattr(self, name, value)
+        self.pool_id = pool_id
         self._marker = ""
         self._request: dict[str, Any] | None = None
         self._found_before: dict[str, Any] | None = None
@@ -358,29 +299,19 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
 
     def prepare(self, context: Context) -> dict[str, Any]:
         self._marker = run_marker(context)
-        return version_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
-                            pre_version_id=self.pre_version_id, job_description=self.job_description,
-                            marker=self._marker)
+        return version_body(self.estimator(), self.job_config, pre_version_id=self.pre_version_id,
+                            job_description=self.job_description, marker=self._marker)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         """POST the full configuration (built once: one GET of the previous version, then the changes merged)."""
         job_id = as_id(self.job_id)
         if self._request is None:
-            self._request = self._full_request(job_id, body)
+            self._request = self.hook.version_request_v1(job_id, body, self.job_description, self._marker)
         store = context.get("task_state_store")
         earlier = [store.get(self.state_store_key) if store is not None else None, self._found_before]
         self._stale = {int(ids["version_id"]) for ids in earlier if ids}
         self._posted = True
         return self.created(self.hook.create_training_job_version_v1(job_id, self._request))
-
-    def _full_request(self, job_id: Any, body: Mapping[str, Any]) -> dict[str, Any]:
-        from airflow_provider_modelarts.client.api.training_v1 import inherited_version_config
-
-        previous = self.hook.get_training_job_version_v1(job_id, body["pre_version_id"])
-        changes = resolve_v1_config(self.hook, body["config"], body["lookups"])
-        description = self.job_description or str(previous.get("job_desc") or "")
-        return {"job_desc": marked_description(description, self._marker),
-                "config": inherited_version_config(previous, changes, body["pre_version_id"])}
 
     def find_existing(self, context: Context, body: dict[str, Any]) -> dict[str, Any] | None:
         """The version this task instance created, by its run marker (one versions list), or None.
@@ -390,15 +321,11 @@ class ModelArtsCreateTrainingJobVersionV1Operator(_TrainingV1Operator):
         earlier try made (so a lost reply finds this try's version, and a create that never arrived finds none).
         """
         job_id = as_id(self.job_id)
-        answer = self.hook.get_training_job_v1_versions(job_id)
-        if not str(answer.get("job_desc") or "").endswith(self._marker):
+        version_id = own_version(self.hook.get_training_job_v1_versions(job_id), self._marker,
+                                 body["pre_version_id"], self._stale)
+        if version_id is None:
             return None
-        own = [int(v["version_id"]) for v in answer.get("versions") or []
-               if int(v.get("pre_version_id") or 0) == body["pre_version_id"] and int(v["version_id"]) not in
-               self._stale]
-        if not own:
-            return None
-        found = {"job_id": job_id, "version_id": max(own)}
+        found = {"job_id": job_id, "version_id": version_id}
         if not self._posted:
             self._found_before = found
         return found
@@ -416,7 +343,6 @@ class ModelArtsStopTrainingJobVersionV1Operator(ModelArtsActionOperator):
     resource_kind = "training_v1"
     id_args = (JOB_ID, VERSION_ID)
     refused_codes = (NOT_ALLOWED,)
-    template_fields: Sequence[str] = ("job_id", "version_id", "modelarts_conn_id")
 
     def __init__(self, *, job_id: int | str, version_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -435,11 +361,10 @@ class ModelArtsDeleteTrainingJobV1Operator(ModelArtsDeleteOperator):
 
     :param job_id: the job (templated).
     :param version_id: delete only this version (templated).
-    :param ignore_missing: a job or version that does not exist is not an error (default).
     """
 
     id_args = (JOB_ID,)
-    template_fields: Sequence[str] = ("job_id", "version_id", "modelarts_conn_id")
+    template_fields: Sequence[str] = ("job_id", "version_id")
 
     def __init__(self, *, job_id: int | str, version_id: int | str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -456,11 +381,11 @@ class ModelArtsDeleteTrainingJobV1Operator(ModelArtsDeleteOperator):
 
 
 # ---- training job configurations ----------------------------------------------------------------------------------
-class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsBaseOperator):
+class ModelArtsCreateTrainingJobConfigV1Operator(_V1EstimatorOperator):
     """Save a reusable v1 training job configuration (``POST /v1/{p}/training-job-configs``); returns its details.
 
-    Takes the Estimator arguments of :class:`ModelArtsCreateTrainingJobV1Operator` (code, data, flavor, engine
-    ... all templated) plus ``job_config`` (REST fields merged over).
+    Takes the Estimator arguments of :class:`ModelArtsCreateTrainingJobV1Operator` but ``pool_id`` and
+    ``volumes``, which the configuration tables do not have (all templated), plus ``job_config``.
 
     :param config_name: the name (templated).
     :param config_description: its description (templated).
@@ -468,29 +393,24 @@ class ModelArtsCreateTrainingJobConfigV1Operator(ModelArtsBaseOperator):
     :param if_exists: ``update`` (default: replace the fields given) or ``fail``.
     """
 
-    template_fields: Sequence[str] = (*V1_ESTIMATOR_ARGS, "config_name", "config_description", "job_config",
-                                      "modelarts_conn_id")
+    template_fields: Sequence[str] = (*V1_CONFIG_ARGS, "config_name", "config_description", "job_config")
 
     def __init__(self, *, config_name: str, config_description: str | None = None,
                  job_config: dict[str, Any] | None = None, if_exists: str = "update", **kwargs: Any) -> None:
         if if_exists not in ("update", "fail"):
             raise ValueError(f"if_exists must be 'update' or 'fail', got {if_exists!r}")
-        estimator = {a: kwargs.pop(a, None) for a in V1_ESTIMATOR_ARGS}
-        estimator["train_instance_count"] = estimator["train_instance_count"] or 1
         super().__init__(**kwargs)
         self.config_name = config_name
         self.config_description = config_description
         self.job_config = job_config
         self.if_exists = if_exists
-        for name, value in estimator.items():
-            setattr(self, name, value)
 
     def run(self, context: Context) -> Any:
         from airflow_provider_modelarts.client.errors import ModelArtsAmbiguousError, ModelArtsConflictError
 
-        config, lookups = config_body({a: getattr(self, a) for a in V1_ESTIMATOR_ARGS}, self.job_config,
-                                      config_name=self.config_name, config_description=self.config_description)
-        config = resolve_v1_config(self.hook, config, lookups)
+        config, lookups = config_body(self.estimator(), self.job_config, config_name=self.config_name,
+                                      config_description=self.config_description)
+        config = self.hook.resolve_v1_config(config, lookups)
         try:
             self.hook.create_training_job_config_v1(self.config_name, config, self.config_description)
             self.log.info("Created training job configuration %s", self.config_name)
@@ -526,32 +446,17 @@ class ModelArtsDeleteTrainingJobConfigV1Operator(ModelArtsDeleteOperator):
     """Delete a v1 training job configuration.
 
     :param config_name: the configuration (templated).
-    :param ignore_missing: a missing one is not an error (default).
     """
 
     id_args = ("config_name",)
-    template_fields: Sequence[str] = ("config_name", "modelarts_conn_id")
+    what = "Training job configuration"
 
     def __init__(self, *, config_name: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.config_name = config_name
 
-    def describe(self) -> str:
-        return f"Training job configuration {self.config_name}"
-
     def delete(self) -> Any:
-        """Delete; an error for a name the configuration list does not hold (one list call) means it is missing."""
-        from airflow_provider_modelarts.client.errors import ModelArtsApiError, ModelArtsNotFoundError
-
-        try:
-            return self.hook.delete_training_job_config_v1(self.config_name)
-        except ModelArtsApiError as exc:
-            names = {c.get("config_name") for c in self.hook.list_training_job_configs_v1(
-                search_content=self.config_name)}
-            if self.config_name in names or isinstance(exc, ModelArtsNotFoundError):
-                raise
-            raise ModelArtsNotFoundError(exc.status, exc.error_code, exc.error_msg, exc.request_id,
-                                         exc.error_solution, exc.operation) from exc
+        return self.hook.delete_training_job_config_v1(self.config_name)
 
 
 # ---- visualization jobs ------------------------------------------------------------------------------------------
@@ -569,12 +474,13 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, ModelArtsResourc
     resource_kind = "visualization_job"
     console_link = ModelArtsVisualizationJobLink
     xcom_keys = (JOB_ID, JOB_NAME, SERVICE_URL)
-    template_fields: Sequence[str] = ("train_url", "job_name", "job_description", "modelarts_conn_id")
+    answer_keys = (JOB_NAME, SERVICE_URL)
+    template_fields: Sequence[str] = ("train_url", "job_name", "job_description")
 
     def __init__(self, *, train_url: str, job_name: str | None = None, job_description: str | None = None,
                  job_type: str = "tensorboard", flavor: str | None = None, auto_stop_hours: int | None = None,
                  **kwargs: Any) -> None:
-        super().__init__(stream_logs=False, **kwargs)  # a visualization job has no log to stream
+        super().__init__(**kwargs)
         self.train_url = train_url
         self.job_name = job_name
         self.job_description = job_description
@@ -589,26 +495,15 @@ class ModelArtsCreateVisualizationJobOperator(_UniqueNameMixin, ModelArtsResourc
                                   job_description=self.job_description, job_type=self.job_type, flavor=self.flavor,
                                   auto_stop_hours=self.auto_stop_hours)
 
-    #: the name and URL the create of this try answered (the visualization create table answers both), so
-    #: pushing them costs no read; a reattached job's are read once
-    _answered: dict[str, Any] | None = None
-
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:
         return self.create_unique(body, self._post, self._base_name)
 
     def _post(self, body: dict[str, Any]) -> dict[str, Any]:
-        answer = self.hook.create_visualization_job(body)
-        self._answered = {JOB_ID: answer[JOB_ID], JOB_NAME: answer.get(JOB_NAME), SERVICE_URL: answer.get(SERVICE_URL)}
-        return {JOB_ID: answer[JOB_ID]}
+        answer = self.hook.create_visualization_job(body)  # answers the name and URL: pushed without a read
+        return self.answered({JOB_ID: answer[JOB_ID]}, answer)
 
-    def push_ids(self, context: Context, ids: Mapping[str, Any]) -> None:
-        known = self._answered
-        if not (known and known[JOB_ID] == ids[JOB_ID] and known.get(JOB_NAME) and known.get(SERVICE_URL)):
-            known = self.hook.get_visualization_job(ids[JOB_ID])
-        super().push_ids(context, {**ids, JOB_NAME: known.get(JOB_NAME), SERVICE_URL: known.get(SERVICE_URL)})
-
-    def link_values(self, ids: Mapping[str, Any]) -> dict[str, Any]:
-        return {SERVICE_URL: ids.get(SERVICE_URL) or ""}
+    def read_values(self, ids: Mapping[str, Any]) -> Mapping[str, Any]:
+        return self.hook.get_visualization_job(ids[JOB_ID])
 
     def finish(self, context: Context, outcome: WaitOutcome) -> Any:
         return {**outcome.summary, "status": outcome.status}
@@ -629,7 +524,6 @@ class _VisualizationAction(ModelArtsActionOperator):
     resource_kind = "visualization_job"
     id_args = (JOB_ID,)
     refused_codes = (NOT_ALLOWED,)
-    template_fields: Sequence[str] = ("job_id", "modelarts_conn_id")
 
     def __init__(self, *, job_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -667,18 +561,14 @@ class ModelArtsDeleteVisualizationJobOperator(ModelArtsDeleteOperator):
     """Delete a visualization job.
 
     :param job_id: the job (templated).
-    :param ignore_missing: a missing job is not an error (default).
     """
 
     id_args = (JOB_ID,)
-    template_fields: Sequence[str] = ("job_id", "modelarts_conn_id")
+    what = "Visualization job"
 
     def __init__(self, *, job_id: int | str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.job_id = job_id
-
-    def describe(self) -> str:
-        return f"Visualization job {self.job_id}"
 
     def delete(self) -> Any:
         return self.hook.delete_visualization_job(as_id(self.job_id))

@@ -37,6 +37,15 @@ def load(name: str) -> dict[str, Any]:
     return json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def argument_names(name: str) -> tuple[str, ...]:
+    """The top-level properties of ``schemas/<name>.json``, in order: the arguments of the operator whose
+    arguments that schema checks (one place for the list: the schema).
+
+    :param name: the schema's file name without ``.json``.
+    """
+    return tuple(load(name)["properties"])
+
+
 def _field(path: Iterable[Any]) -> str:
     out = ""
     for part in path:

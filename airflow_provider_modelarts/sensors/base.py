@@ -10,22 +10,21 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseSensorOperator, PokeReturnValue, conf
 from airflow.sdk.exceptions import AirflowFailException
 
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
+from airflow_provider_modelarts.hooks.task import ModelArtsTaskMixin
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
 
-    from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
 
-
-class ModelArtsResourceSensor(BaseSensorOperator):
-    """Base of the ModelArts sensors. Subclasses set ``resource_kind`` and implement :meth:`resource_ids`.
+class ModelArtsResourceSensor(ModelArtsTaskMixin, BaseSensorOperator):
+    """Base of the ModelArts sensors (the hook and resource kind: :class:`ModelArtsTaskMixin`). Subclasses set
+    ``resource_kind`` and implement :meth:`resource_ids`.
 
     :param modelarts_conn_id: the ``modelarts`` connection.
     :param deferrable: wait in the triggerer (default ``[operators] default_deferrable``).
@@ -36,7 +35,6 @@ class ModelArtsResourceSensor(BaseSensorOperator):
         failed: the documents give the team labeling task no failure status).
     """
 
-    resource_kind: ClassVar[str] = ""
     template_fields: Sequence[str] = ("modelarts_conn_id",)
 
     def __init__(self, *, modelarts_conn_id: str = DEFAULT_CONN_ID,
@@ -53,17 +51,6 @@ class ModelArtsResourceSensor(BaseSensorOperator):
                              "failure_statuses; give each value one class")
         self.status_overrides = {cls: list(values) for cls, values in (("success", success_statuses),
                                                                         ("failure", failure_statuses)) if values}
-
-    @property
-    def kind(self) -> str:
-        """The resource kind this sensor waits on (the class's ``resource_kind`` unless a subclass decides)."""
-        return self.resource_kind
-
-    @cached_property
-    def hook(self) -> ModelArtsHook:
-        from airflow_provider_modelarts.hooks.modelarts import ModelArtsHook
-
-        return ModelArtsHook(self.modelarts_conn_id)
 
     def resource_ids(self) -> dict[str, Any]:
         raise NotImplementedError

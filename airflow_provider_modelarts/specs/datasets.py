@@ -9,17 +9,21 @@ form the dataset APIs take by :func:`~airflow_provider_modelarts.client.obs_path
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from airflow_provider_modelarts.client.obs_paths import to_slash_path
-from airflow_provider_modelarts.schemas import coerce_numbers, validate
+from airflow_provider_modelarts.client.obs_paths import same_obs, to_obs_url, to_slash_path
+from airflow_provider_modelarts.client.states import RUNNING, classify
+from airflow_provider_modelarts.schemas import argument_names, coerce_numbers, validate
 from airflow_provider_modelarts.schemas import problems as schema_problems
 from airflow_provider_modelarts.specs import SpecError
 
 #: SDK ``data_type`` (create a dataset by data type, SDK reference §7.1.2 table 7-2) -> the documented
 #: ``dataset_type`` sent instead: the OTC create table (creating_a_dataset.txt) has no ``data_type`` field, so a
 #: dataset "by data type" is created as the base labeling type of that data (docs/api-decisions.md).
+#: the arguments of the dataset create and of the version publish: the properties of their schemas
+DATASET_ARGS = argument_names("dataset")
+VERSION_ARGS = argument_names("dataset_version")
 DATA_TYPE_CODES = {"IMAGE": 0, "TEXT": 100, "AUDIO": 200, "TABLE": 400, "VIDEO": 600, "PLAIN": 900}
 DATA_TYPES = tuple(DATA_TYPE_CODES)
 #: Import modes per dataset type (SDK reference §7.4.2 table 7-19; the OTC import page names the same directory
@@ -437,3 +441,97 @@ def manifest_file_problem(manifest_path: Any) -> str | None:
                 f"name, SDK reference §7.6.1), got {manifest_path!r}. A name not ending in .manifest is imported "
                 "with import_type='manifest'.")
     return None
+
+
+# ---- import and export tasks after the create: recognising them, their results -----------------------------------
+#: Tolerated difference between this machine's clock and the service's ``create_time`` when a lost create reply
+#: is looked for among the tasks created since it was sent.
+CLOCK_SKEW_MS = 60_000
+
+
+def same_import(task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
+    """Whether a listed import task answers the import create ``body`` (same path and import type).
+
+    :param task: an import task of the dataset's list.
+    :param body: the create body sent.
+    """
+    return same_obs(task.get("import_path"), body["import_path"]) and task.get("import_type") in (
+        None, IMPORT_TYPE_CODES.get(body.get("import_type", "dir")))
+
+
+def same_export(task: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
+    """Whether a listed export task answers the export create ``body`` (path, type, version, destination).
+
+    :param task: an export task of the dataset's list.
+    :param body: the create body sent.
+    """
+    dest = (task.get("export_params") or {}).get("export_dest") or "DIR"
+    return (same_obs(task.get("path"), body["path"]) and task.get("export_type", 2) == body.get("export_type", 2)
+            and (task.get("version_id") or None) == (body.get("version_id") or None)
+            and dest == body["export_params"].get("export_dest", "DIR"))
+
+
+def task_of_request(kind: str, tasks: list[dict[str, Any]], body: Mapping[str, Any],
+                    same: Callable[[Mapping[str, Any], Mapping[str, Any]], bool], *, sent_ms: int | None,
+                    run_started_ms: int) -> dict[str, Any] | None:
+    """The task a create ``body`` made: the newest one matching it (``same``) when it was created since the create
+    was sent (after a lost reply), else (a retry) when it is running or was created during this DAG run.
+
+    :param kind: ``import_task`` or ``export_task`` (its state table).
+    :param tasks: the dataset's newest tasks, newest first (one page).
+    :param body: the create body.
+    :param same: :func:`same_import` or :func:`same_export`.
+    :param sent_ms: when this try sent the create (epoch ms), or None (it did not).
+    :param run_started_ms: when the DAG run started (epoch ms).
+    """
+    since = sent_ms - CLOCK_SKEW_MS if sent_ms is not None else run_started_ms
+    task = next((t for t in tasks if same(t, body)), None)
+    if task is not None and ((task.get("create_time") or 0) >= since
+                             or (sent_ms is None and classify(kind, task).state == RUNNING)):
+        return task
+    return None
+
+
+def import_result(ids: Mapping[str, Any], status: Any, summary: Mapping[str, Any], import_path: str) -> dict[str, Any]:
+    """The import operator's return value from the finished task's summary.
+
+    :param ids: ``{dataset_id, task_id}``.
+    :param status: the task's status.
+    :param summary: its summary.
+    :param import_path: the path given (when the summary has none).
+    """
+    return {"dataset_id": ids["dataset_id"], "import_task_id": ids["task_id"], "status": status,
+            "import_path": to_obs_url(str(summary.get("import_path") or import_path)),
+            **{k: summary.get(k) for k in ("import_type", "total_sample_count", "imported_sample_count",
+                                           "annotated_sample_count", "total_file_count", "finished_file_count")}}
+
+
+def export_result(ids: Mapping[str, Any], status: Any, summary: Mapping[str, Any], path: str,
+                  dataset_name: Any) -> dict[str, Any]:
+    """The export operator's return value from the finished task's summary (``path`` a folder, ``manifest_path``
+    the manifest the service wrote into it).
+
+    :param ids: ``{dataset_id, task_id}``.
+    :param status: the task's status.
+    :param summary: its summary.
+    :param path: the path given (when the summary has none).
+    :param dataset_name: the exported dataset's name (the manifest's file name).
+    """
+    folder = to_obs_url(str(summary.get("path") or path))
+    folder = folder if folder.endswith("/") else folder + "/"
+    return {"dataset_id": ids["dataset_id"], "export_task_id": ids["task_id"], "status": status, "path": folder,
+            "manifest_path": f"{folder}Data/{dataset_name}.manifest",
+            **{k: summary.get(k) for k in ("export_type", "export_format", "version_id", "total_sample_count",
+                                           "finished_sample_count")}}
+
+
+def failed_samples(ids: list[str], answer: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The samples a bulk delete did not delete: ``[{sample_id, error_code, error_msg}]`` (its ``results`` are in
+    the order of ``ids``; an answer without them deleted all).
+
+    :param ids: the sample ids sent.
+    :param answer: the delete's answer.
+    """
+    results = answer.get("results") or [{"success": True}] * len(ids)
+    return [{"sample_id": i, "error_code": r.get("error_code"), "error_msg": r.get("error_msg")}
+            for i, r in zip(ids, results, strict=False) if not r.get("success")]

@@ -13,13 +13,8 @@ from airflow_provider_modelarts import schemas
 from airflow_provider_modelarts.client.obs_paths import is_obs_url, to_slash_path
 from airflow_provider_modelarts.schemas import SpecError, deep_merge
 
-#: The import arguments that map one to one onto body fields.
-MODEL_ARGS = (
-    "model_name", "model_version", "model_type", "source_location", "runtime", "execution_code", "description",
-    "model_algorithm", "source_job_id", "source_job_version", "source_type", "input_params", "output_params",
-    "dependencies", "apis", "install_type", "initial_config", "model_metrics", "model_docs", "template",
-    "workspace_id",
-)
+#: The import arguments that map one to one onto body fields (the properties of ``schemas/model_import.json``).
+MODEL_ARGS = schemas.argument_names("model_import")
 #: stands in for the source location while validating an import from a training job (resolved at create time)
 FROM_TRAINING_JOB = "/training-job-output/"
 #: Fields the API takes as JSON text; a mapping given is serialised.

@@ -13,6 +13,7 @@ from typing import Any
 
 from airflow_provider_modelarts import schemas
 from airflow_provider_modelarts.client.obs_paths import is_obs_url, to_slash_path
+from airflow_provider_modelarts.client.states import SUCCESS
 from airflow_provider_modelarts.schemas import SpecError, coerce_numbers, deep_merge
 
 #: The SDK reference's default instance quota per model config (more through a support ticket).
@@ -288,3 +289,16 @@ def predict_payload(*, service_id: str | None, access_address: str | None, paylo
     if problems:
         raise SpecError("predict arguments", problems)
     return payload
+
+
+def rollback_sentence(state: Any, message: Any, status: Any, previous: Sequence[Mapping[str, Any]]) -> str:
+    """The sentence saying how the wait for a rollback's update ended.
+
+    :param state: the wait's state (``success`` when the previous config runs again).
+    :param message: the wait's message.
+    :param status: the update log's status.
+    :param previous: the config put back.
+    """
+    if state != SUCCESS:
+        return f"Rollback to the previous config FAILED: {message}"
+    return f"Rolled back to the previous config {list(previous)} (update log {status})."

@@ -7,17 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from airflow_provider_modelarts.schemas import SpecError, coerce_numbers, deep_merge, problems
+from airflow_provider_modelarts.schemas import SpecError, argument_names, coerce_numbers, deep_merge, problems
 
 #: the annotation a created job carries: the run key of the task instance that created it (for reattaching)
 RUN_KEY_ANNOTATION = "airflow/run-key"
-#: the Estimator arguments (SDK reference section 8) the create operator takes
-ESTIMATOR_ARGS = (
-    "job_name", "job_description", "code_dir", "boot_file", "framework_type", "framework_version", "user_image_url",
-    "user_command", "train_instance_type", "train_instance_count", "pool_id", "inputs", "dataset_id",
-    "dataset_version_id", "outputs", "parameters", "env_variables", "log_url", "volumes", "working_dir",
-    "local_code_dir",
-)
+#: the Estimator arguments (SDK reference section 8) the create operator takes: the properties of
+#: ``schemas/training_job_v2.json``
+ESTIMATOR_ARGS = argument_names("training_job_v2")
 WHAT = "training job arguments"
 
 

@@ -20,6 +20,10 @@ V1_ESTIMATOR_ARGS = (
     "hyperparameters", "output_path", "log_url", "inputs", "dataset_id", "dataset_version_id", "data_source",
     "train_instance_type", "train_instance_count", "pool_id", "volumes",
 )
+#: the Estimator arguments a new version takes (the versions create table has no ``volumes``)
+V1_VERSION_ARGS = tuple(a for a in V1_ESTIMATOR_ARGS if a != "volumes")
+#: the Estimator arguments a job configuration saves (its tables have neither ``pool_id`` nor ``volumes``)
+V1_CONFIG_ARGS = tuple(a for a in V1_VERSION_ARGS if a != "pool_id")
 NAME_MAX = 60  # room for a "-<n>" suffix within the 64 characters of a v1 job name
 DESC_MAX = 256  # job_desc: "0 to 256 characters" (api-ref "Creating a Version of a Training Job", Table 2)
 MARKER_RE = re.compile(r"\s*\[airflow-run:[0-9a-f]{12}\]$")
@@ -36,6 +40,43 @@ def as_id(value: Any) -> Any:
     :param value: the rendered id argument.
     """
     return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+
+
+def own_entries(entries: list[dict[str, Any]], base: str) -> list[dict[str, Any]]:
+    """The list entries named ``base`` or ``base-<n>`` (what the tries of one task instance create), newest first.
+
+    :param entries: v1 job or visualization job list entries (``job_name``, ``job_id``, ``create_time``).
+    :param base: the deterministic name of the task instance.
+    """
+    pattern = re.compile(rf"^{re.escape(base)}(-\d+)?$")
+    own = [e for e in entries if pattern.match(str(e.get("job_name", "")))]
+    return sorted(own, key=lambda e: (e.get("create_time") or 0, int(e.get("job_id") or 0)), reverse=True)
+
+
+def next_free_name(base: str, entries: list[dict[str, Any]]) -> str:
+    """``base-<n>`` with the smallest ``n`` >= 2 that no entry is named.
+
+    :param base: the deterministic name of the task instance.
+    :param entries: the list entries whose names are taken.
+    """
+    taken = {str(e.get("job_name")) for e in entries}
+    return next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
+
+
+def own_version(answer: Mapping[str, Any], marker: str, pre_version_id: int, stale: set[int]) -> int | None:
+    """The newest version from ``pre_version_id`` that a task instance created, or None: it carries the run
+    ``marker`` at the end of the job's description (the versions answer returns it), and is none of ``stale``.
+
+    :param answer: the job's versions list answer (``job_desc``, ``versions``).
+    :param marker: the task instance's run marker.
+    :param pre_version_id: the version the new one starts from.
+    :param stale: version ids to leave out (what earlier tries created).
+    """
+    if not str(answer.get("job_desc") or "").endswith(marker):
+        return None
+    own = [int(v["version_id"]) for v in answer.get("versions") or []
+           if int(v.get("pre_version_id") or 0) == pre_version_id and int(v["version_id"]) not in stale]
+    return max(own) if own else None
 
 
 def source_problems(values: Mapping[str, Any], *, full: bool) -> list[str]:

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from airflow_provider_modelarts.operators.metric_gate import lookup, reduce_value
+from airflow_provider_modelarts.specs.metric_gate import lookup, reduce_value
 from tests.airflow_run import run_dag, ti_states, xcom
 
 

@@ -202,3 +202,101 @@ def _ignoring_class() -> type:
 def test_the_walk_sees_an_ignored_argument() -> None:
     """The check can fail: a class that stores an argument and never reads it is caught."""
     assert unhonoured_arguments(_ignoring_class()) == ["unused"]
+
+
+def arguments_taken_from_kwargs(cls: type) -> list[str]:
+    """The uses of ``**kwargs`` in the provider's ``__init__`` methods of ``cls`` other than handing it on as
+    ``**kwargs`` (``kwargs.pop("x")``, ``kwargs.setdefault("x", ...)``, ``kwargs["x"]``): an argument read that
+    way is honoured but missing from the signature (or, defaulted, silently overridden)."""
+    found = []
+    for owner in _ours(cls):
+        init = _methods(owner).get("__init__")
+        if init is None or init.args.kwarg is None:
+            continue
+        name = init.args.kwarg.arg
+        handed_on = {id(k.value) for k in ast.walk(init) if isinstance(k, ast.keyword) and k.arg is None}
+        first = inspect.getsourcelines(owner)[1] - 1
+        found += [f"{owner.__name__}.__init__ line {first + n.lineno}" for n in ast.walk(init)
+                  if isinstance(n, ast.Name) and n.id == name and id(n) not in handed_on]
+    return found
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=[cls.__name__ for cls in CLASSES])
+def test_no_argument_is_taken_out_of_kwargs(cls: type) -> None:
+    """``**kwargs`` is only Airflow's (handed on to ``BaseOperator``): every argument the class honours is in
+    the signature, and an argument it does not honour fails the DAG's parse (``TypeError``)."""
+    assert arguments_taken_from_kwargs(cls) == []
+
+
+def test_the_kwargs_check_sees_a_popped_and_a_defaulted_argument() -> None:
+    """The check can fail: ``kwargs.pop`` and ``kwargs.setdefault`` in ``__init__`` are caught."""
+    from airflow_provider_modelarts.operators.base import ModelArtsBaseOperator
+
+    class PopsAnArgument(ModelArtsBaseOperator):
+        def __init__(self, **kwargs: Any) -> None:
+            self.hidden = kwargs.pop("hidden", None)
+            kwargs.setdefault("retries", 0)
+            super().__init__(**kwargs)
+
+    assert len(arguments_taken_from_kwargs(PopsAnArgument)) == 2
+
+
+def test_stream_logs_is_taken_exactly_by_the_creates_of_resources_with_a_log() -> None:
+    """The waiting code reads ``stream_logs`` for every kind (the waiter ignores it where there is no log), so the
+    walk above counts it as honoured everywhere; this checks it against the resource specs instead."""
+    from airflow_provider_modelarts.client.resources import spec_for
+    from airflow_provider_modelarts.operators.base import ModelArtsResourceOperator
+
+    creates = [c for c in CLASSES if issubclass(c, ModelArtsResourceOperator)]
+    takes = {c.__name__ for c in CLASSES if "stream_logs" in _own_parameters(c)}
+    has_log = {c.__name__ for c in creates if spec_for(c.resource_kind).logs is not None}
+    assert takes == has_log
+    assert {"ModelArtsCreateTrainingJobOperator", "ModelArtsCreateTrainingJobV1Operator",
+            "ModelArtsCreateTrainingJobVersionV1Operator"} <= has_log
+
+
+@pytest.mark.parametrize(("name", "refused"), [
+    ("ModelArtsCreateTrainingJobVersionV1Operator", {"volumes": [{"nfs": {}}]}),
+    ("ModelArtsCreateTrainingJobConfigV1Operator", {"pool_id": "pool-1"}),
+    ("ModelArtsCreateTrainingJobConfigV1Operator", {"volumes": [{"nfs": {}}]}),
+    ("ModelArtsCreateVisualizationJobOperator", {"stream_logs": True}),
+    ("ModelArtsDeployServiceOperator", {"stream_logs": False}),
+])
+def test_an_argument_the_request_cannot_carry_fails_the_parse(name: str, refused: dict[str, Any]) -> None:
+    """The v1 version and configuration creates list their Estimator arguments: one their request has no field
+    for is refused when the DAG is parsed, not swallowed; likewise ``stream_logs`` where there is no log."""
+    from airflow_provider_modelarts.operators import services, training_v1
+
+    cls = getattr(training_v1, name, None) or getattr(services, name)
+    given = {"ModelArtsCreateTrainingJobVersionV1Operator": {"job_id": "1", "pre_version_id": "2"},
+             "ModelArtsCreateTrainingJobConfigV1Operator": {"config_name": "cfg"},
+             "ModelArtsCreateVisualizationJobOperator": {"train_url": "obs://b/out/"}}.get(name, {})
+    cls(task_id="ok", **given)
+    with pytest.raises(TypeError, match=next(iter(refused))):
+        cls(task_id="refused", **given, **refused)
+
+
+def test_the_base_derives_template_fields_from_id_args_and_always_templates_the_connection() -> None:
+    from airflow_provider_modelarts.operators.base import ModelArtsDeleteOperator
+
+    class DeletesAThing(ModelArtsDeleteOperator):
+        id_args = ("thing_id",)
+
+    class TemplatesMore(ModelArtsDeleteOperator):
+        id_args = ("thing_id",)
+        template_fields = ("thing_id", "other")
+
+    assert DeletesAThing.template_fields == ("thing_id", "modelarts_conn_id")
+    assert TemplatesMore.template_fields == ("thing_id", "other", "modelarts_conn_id")
+
+
+def test_the_argument_lists_taken_from_the_schemas_are_the_create_operators_parameters() -> None:
+    from airflow_provider_modelarts.operators.models import ModelArtsImportModelOperator
+    from airflow_provider_modelarts.operators.training import ModelArtsCreateTrainingJobOperator
+    from airflow_provider_modelarts.specs.models import MODEL_ARGS
+    from airflow_provider_modelarts.specs.training import ESTIMATOR_ARGS
+
+    assert set(ESTIMATOR_ARGS) == set(_own_parameters(ModelArtsCreateTrainingJobOperator)) - {
+        "job_spec", "collect_metrics", "stream_logs", "action_if_exists", "wait_for_completion", "poll_interval",
+        "max_wait", "deferrable", "poll_error_budget", "modelarts_conn_id"}
+    assert set(MODEL_ARGS) <= set(_own_parameters(ModelArtsImportModelOperator))

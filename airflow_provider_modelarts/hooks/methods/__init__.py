@@ -1,7 +1,7 @@
 """Per-resource method groups of :class:`~airflow_provider_modelarts.hooks.modelarts.ModelArtsHook`.
 
 Each module holds one mixin of thin, typed methods over the request builders of ``client/api``; the mixins rely
-only on ``self.call(req)`` and ``self.iterate(req, pager)`` provided by the hook.
+only on ``self.call(req)``, ``self.iterate(req, pager)`` and ``self.log`` provided by the hook.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from airflow_provider_modelarts.client.request import ApiRequest
 
 class HookMethods:
     """Base of the method groups: what they need from the hook."""
+
+    log: Any  # BaseHook's logger
 
     def call(self, req: ApiRequest) -> Any:
         raise NotImplementedError  # ModelArtsHook.call

@@ -15,6 +15,28 @@ class ModelMethods(HookMethods):
         """``POST /v1/{project_id}/models``; returns the new ``model_id``."""
         return str(self.call(models.create_model(body))["model_id"])
 
+    def create_or_reuse_model(self, body: dict[str, Any]) -> str:
+        """Create a model; when its name and version are taken (``ModelArtsConflictError``), the ``model_id`` of
+        that model, or, when it failed to publish, delete it and create again.
+
+        :param body: the create body (``model_name``, ``model_version`` ...).
+        """
+        from airflow_provider_modelarts.client.errors import ModelArtsConflictError
+
+        try:
+            return self.create_model(body)
+        except ModelArtsConflictError:
+            existing = self.find_model(body["model_name"], body["model_version"])
+            if existing is None:
+                raise
+        what = f"Model {body['model_name']} {body['model_version']} ({existing['model_id']})"
+        if existing.get("model_status") not in ("failed", "building_failed"):
+            self.log.info("%s already exists: using it", what)
+            return str(existing["model_id"])
+        self.log.info("Deleting the failed %s before importing it again", what)
+        self.delete_model(existing["model_id"])
+        return self.create_model(body)
+
     def get_model(self, model_id: str) -> dict[str, Any]:
         return dict(self.call(models.get_model(model_id)))
 

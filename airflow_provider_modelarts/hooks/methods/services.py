@@ -50,11 +50,39 @@ class ServiceMethods(HookMethods):
         """The update (deployment) history: ``[{update_time, result SUCCESS|FAIL|RUNNING, config}]``."""
         return list((self.call(services.get_update_logs(service_id, update_time)) or {}).get("logs") or [])
 
+    def put_service_config(self, service_id: str, config: list[dict[str, Any]],
+                           extra: dict[str, Any] | None = None) -> int:
+        """PUT a new ``config`` (with ``extra`` body fields); the ``update_time`` from which on the update log's
+        entries are this update's (one past the newest entry now).
+
+        :param service_id: the service.
+        :param config: the new config.
+        :param extra: more fields of the update body (``description``, ``schedule`` ...).
+        """
+        logs = self.get_service_update_logs(service_id)
+        since = max((int(e.get("update_time") or 0) for e in logs), default=-1) + 1
+        self.update_service(service_id, {**(extra or {}), "config": config})
+        return since
+
     def get_service_events(self, service_id: str, *, event_type: str | None = None,
                            start_time: int | None = None) -> list[dict[str, Any]]:
         """Service events (``event_type`` normal | abnormal), oldest first by default."""
         data = self.call(services.get_events(service_id, event_type=event_type, start_time=start_time))
         return list((data or {}).get("events") or [])
+
+    def abnormal_event_texts(self, service_id: str, since_ms: int | None = None, limit: int = 3) -> list[str]:
+        """The texts of the newest abnormal events of a service (the remote cause of a failed deploy or update);
+        empty when they cannot be read (they explain a failure, never hide it).
+
+        :param service_id: the service.
+        :param since_ms: only events from this epoch-milliseconds time on.
+        :param limit: how many of the newest events.
+        """
+        try:
+            events = self.get_service_events(service_id, event_type="abnormal", start_time=since_ms)
+        except Exception:
+            return []
+        return [str(e.get("event_info")) for e in events[-limit:] if e.get("event_info")]
 
     def list_service_specifications(self, infer_type: str | None = None) -> list[dict[str, Any]]:
         return list((self.call(services.list_specifications(infer_type)) or {}).get("specifications") or [])

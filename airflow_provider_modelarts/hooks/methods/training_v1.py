@@ -6,7 +6,7 @@ listing call each, cached on the hook instance (one task: one call per listing, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from airflow_provider_modelarts.client.api import training_v1
@@ -76,6 +76,33 @@ class TrainingV1Methods(HookMethods):
                       f"model_name {model_name!r} is not a built-in algorithm",
                       (str(m.get("model_name")) for m in models))
 
+    def resolve_v1_config(self, config: Mapping[str, Any], lookups: Mapping[str, Any]) -> dict[str, Any]:
+        """``config`` with its flavor, engine and built-in algorithm names resolved to ids (one cached listing
+        call each).
+
+        :param config: the ``config`` built from the Estimator arguments (``specs.training_v1``).
+        :param lookups: the names to resolve (``flavor``, ``engine``, ``model_name``).
+        :raises SpecError: for every name the service does not know (listing the known ones).
+        """
+        from airflow_provider_modelarts.specs import SpecError
+        from airflow_provider_modelarts.specs.training_v1 import WHAT
+
+        resolvers: dict[str, tuple[str, Callable[[Any], Any]]] = {
+            "flavor": ("spec_id", self.resolve_spec_id_v1),
+            "engine": ("engine_id", lambda engine: self.resolve_engine_id_v1(*engine)),
+            "model_name": ("model_id", self.resolve_model_id_v1),
+        }
+        out, found = dict(config), []
+        for lookup, (key, resolve) in resolvers.items():
+            if lookups.get(lookup):
+                try:
+                    out[key] = resolve(lookups[lookup])
+                except V1LookupError as exc:
+                    found.append(str(exc))
+        if found:
+            raise SpecError(WHAT, found)
+        return out
+
     # ---- jobs and versions -----------------------------------------------------------------------------------
     def create_training_job_v1(self, body: dict[str, Any]) -> dict[str, Any]:
         """``POST /v1/{project_id}/training-jobs`` (a job with its first version): ``job_id``, ``version_id`` ..."""
@@ -104,6 +131,24 @@ class TrainingV1Methods(HookMethods):
         included; nothing is inherited: ``client.api.training_v1.inherited_version_config`` builds it)."""
         return dict(self.call(training_v1.create_version(job_id, body)))
 
+    def version_request_v1(self, job_id: int | str, changes: Mapping[str, Any], job_description: str | None,
+                           marker: str) -> dict[str, Any]:
+        """The full create request of a new version (the api-ref makes the whole configuration Mandatory): the
+        previous version's configuration (one GET) with the changes' names resolved and merged over it.
+
+        :param job_id: the job.
+        :param changes: what ``specs.training_v1.version_body`` built (``config``, ``lookups``, ``pre_version_id``).
+        :param job_description: a new job description, or None (the previous one).
+        :param marker: the run marker the description ends with.
+        """
+        from airflow_provider_modelarts.specs.training_v1 import marked_description
+
+        previous = self.get_training_job_version_v1(job_id, changes["pre_version_id"])
+        config = self.resolve_v1_config(changes["config"], changes["lookups"])
+        description = job_description or str(previous.get("job_desc") or "")
+        return {"job_desc": marked_description(description, marker),
+                "config": training_v1.inherited_version_config(previous, config, changes["pre_version_id"])}
+
     def list_training_job_versions_v1(self, job_id: int | str) -> list[dict[str, Any]]:
         """Every version of a job, newest first."""
         return list(self.iterate(training_v1.list_versions(job_id), training_v1.VERSION_PAGER))
@@ -126,6 +171,21 @@ class TrainingV1Methods(HookMethods):
     def list_training_job_v1_log_files(self, job_id: int | str, version_id: int | str) -> list[str]:
         """Log file names of a version (one per worker)."""
         return list((self.call(training_v1.log_file_names(job_id, version_id)) or {}).get("log_file_list") or [])
+
+    def first_training_job_v1_log_file(self, job_id: int | str, version_id: int | str, job_name: str) -> str:
+        """The log file of the first worker (one ``log/file-names`` call); when it cannot be listed, the
+        documented name pattern ``<job name>.0`` (the log is a bonus: never fail for it).
+
+        :param job_id: the job.
+        :param version_id: the version.
+        :param job_name: the job's name (for the pattern).
+        """
+        try:
+            files = self.list_training_job_v1_log_files(job_id, version_id)
+        except Exception as exc:
+            self.log.warning("Could not list the log files of job %s version %s: %s", job_id, version_id, exc)
+            files = []
+        return files[0] if files else f"{job_name}.0"
 
     def read_training_job_v1_log(self, job_id: int | str, version_id: int | str, log_file: str, *,
                                  base_line: str | None = None, lines: int = 50, order: str = "desc") -> dict[str, Any]:
@@ -168,7 +228,18 @@ class TrainingV1Methods(HookMethods):
         self.call(training_v1.update_config(config_name, body))
 
     def delete_training_job_config_v1(self, config_name: str) -> None:
-        self.call(training_v1.delete_config(config_name))
+        """Delete a configuration; an error for a name the configuration list does not hold (one list call) is
+        raised as ``ModelArtsNotFoundError`` (the service answers a missing name with another error)."""
+        from airflow_provider_modelarts.client.errors import ModelArtsApiError, ModelArtsNotFoundError
+
+        try:
+            self.call(training_v1.delete_config(config_name))
+        except ModelArtsApiError as exc:
+            names = {c.get("config_name") for c in self.list_training_job_configs_v1(search_content=config_name)}
+            if config_name in names or isinstance(exc, ModelArtsNotFoundError):
+                raise
+            raise ModelArtsNotFoundError(exc.status, exc.error_code, exc.error_msg, exc.request_id,
+                                         exc.error_solution, exc.operation) from exc
 
     # ---- visualization jobs ------------------------------------------------------------------------------------
     def create_visualization_job(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,21 @@ class TrainingV2Methods(HookMethods):
         data = self.call(training_v2.get_metrics(training_job_id, task_id)) or {}
         return {m.get("metric"): m.get("value") for m in data.get("metrics") or []}
 
+    def get_training_job_metrics_of_tasks(self, training_job_id: str, tasks: list[str]) -> dict[str, Any]:
+        """``{task: {metric: [values]}}`` of each task that answers (metrics are a bonus: a task whose read fails
+        is logged and left out).
+
+        :param training_job_id: the job.
+        :param tasks: its task names (``worker-0`` ...).
+        """
+        metrics = {}
+        for task in tasks:
+            try:
+                metrics[task] = self.get_training_job_metrics(training_job_id, task)
+            except Exception as exc:
+                self.log.warning("Could not read metrics of %s: %s", task, exc)
+        return metrics
+
     def list_training_flavors(self, flavor_type: str | None = None) -> list[dict[str, Any]]:
         return list((self.call(training_v2.list_flavors(flavor_type)) or {}).get("flavors") or [])
 
