@@ -37,9 +37,9 @@ from airflow.sdk.exceptions import AirflowException
 from airflow_provider_modelarts.client.obs_paths import join, parse_obs_url
 from airflow_provider_modelarts.decorators.modelarts_boot import OUTPUT_ARG as RESULT_CHANNEL
 from airflow_provider_modelarts.decorators.modelarts_boot import RESULT_FILE, TRACEBACK_BEGIN, TRACEBACK_END
-from airflow_provider_modelarts.operators.base import deterministic_name
 from airflow_provider_modelarts.operators.training import ModelArtsCreateTrainingJobOperator
 from airflow_provider_modelarts.specs import SpecError
+from airflow_provider_modelarts.specs.naming import deterministic_name
 
 if TYPE_CHECKING:
     from airflow.sdk.bases.decorator import TaskDecorator

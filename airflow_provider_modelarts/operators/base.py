@@ -24,8 +24,6 @@ lookup before anything is created again.
 
 from __future__ import annotations
 
-import hashlib
-import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -37,6 +35,7 @@ from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from airflow_provider_modelarts.hooks.connection import DEFAULT_CONN_ID
 from airflow_provider_modelarts.hooks.task import ModelArtsTaskMixin
+from airflow_provider_modelarts.specs.deadlines import deadline_reason, wait_deadline
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
@@ -46,29 +45,6 @@ if TYPE_CHECKING:
     from airflow_provider_modelarts.links.modelarts import ModelArtsConsoleLink
 
 ACTIONS_IF_EXISTS = ("reattach", "fail", "new")
-
-
-def run_key(context: Mapping[str, Any]) -> str:
-    """A short stable hash of dag_id, task_id, run_id and map_index: one task instance, every try."""
-    ti = context["ti"]
-    raw = f"{ti.dag_id}|{ti.task_id}|{ti.run_id}|{getattr(ti, 'map_index', -1)}"
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12]
-
-
-def _earliest(*deadlines: float | None) -> float | None:
-    """The earliest of the given epoch-second deadlines (None: no limit).
-
-    :param deadlines: deadlines, each None for none.
-    """
-    given = [d for d in deadlines if d is not None]
-    return min(given) if given else None
-
-
-def deterministic_name(context: Mapping[str, Any], *, max_len: int = 64) -> str:
-    """``<task_id>-<run key>``, restricted to letters, digits, ``_`` and ``-`` (ModelArts name rules)."""
-    key = run_key(context)
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", context["ti"].task_id).strip("-") or "airflow"
-    return f"{stem[: max_len - len(key) - 1]}-{key}"
 
 
 @contextmanager
@@ -237,9 +213,7 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
         """Wait for the resource: check once, then poll here or defer to the trigger."""
         from airflow_provider_modelarts.client.waiter import poll_once, wait_sync
 
-        deadline = time.time() + self.max_wait if self.max_wait else None
-        if self.deferrable:
-            deadline = _earliest(deadline, self.execution_deadline(context))
+        deadline = wait_deadline(time.time(), self.max_wait, self.timeout_seconds(), self._started(context))
         self.wait_deadline = deadline
         waiter = self._waiter(ids, deadline)
         if not self.deferrable:
@@ -249,28 +223,18 @@ class ModelArtsWaitingOperator(ModelArtsBaseOperator):
             return self.complete(context, outcome)
         self.defer_wait(waiter)
 
-    def execution_deadline(self, context: Context) -> float | None:
-        """The epoch seconds at which the task's ``execution_timeout`` runs out (None: no ``execution_timeout``).
+    def timeout_seconds(self) -> float | None:
+        """``execution_timeout`` in seconds when the wait is deferred (the trigger must enforce it), else None."""
+        return self.execution_timeout.total_seconds() if self.deferrable and self.execution_timeout else None
 
-        Airflow 3.3 enforces ``execution_timeout`` only while the task runs in a worker, not while it is deferred
-        (``TODO: handle timeout in case of deferral`` in its task runner), so a deferred wait carries it as (a
-        cap on) its deadline: the trigger then ends with a timeout, and the resumed task stops the resource and
-        fails. It counts from the task instance's ``start_date`` (else now).
-
-        :param context: the task's context.
-        """
-        if not self.execution_timeout:
-            return None
+    @staticmethod
+    def _started(context: Context) -> float | None:
         start = getattr(context.get("ti"), "start_date", None)
-        began = start.timestamp() if start is not None else time.time()
-        return began + self.execution_timeout.total_seconds()
+        return start.timestamp() if start is not None else None
 
     def deadline_reason(self) -> str:
         """Which limit a wait's deadline came from, in words (for the stop and the task's error)."""
-        if self.deferrable and self.execution_timeout and (
-                not self.max_wait or self.execution_timeout.total_seconds() <= self.max_wait):
-            return f"execution_timeout of {self.execution_timeout.total_seconds():g}s exceeded"
-        return f"max_wait of {self.max_wait}s exceeded"
+        return deadline_reason(self.max_wait, self.timeout_seconds())
 
     def defer_wait(self, waiter: Any, *, method_name: str = "execute_complete",
                    kwargs: Mapping[str, Any] | None = None) -> None:

@@ -32,7 +32,6 @@ from airflow_provider_modelarts.operators.base import (
     ModelArtsBaseOperator,
     ModelArtsDeleteOperator,
     ModelArtsResourceOperator,
-    deterministic_name,
 )
 from airflow_provider_modelarts.specs.datasets import (
     CLOCK_SKEW_MS,
@@ -57,6 +56,7 @@ from airflow_provider_modelarts.specs.datasets import (
     samples_to_delete,
     task_of_request,
 )
+from airflow_provider_modelarts.specs.naming import deterministic_name
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
@@ -743,24 +743,21 @@ class ModelArtsBuildManifestOperator(ObsAssetMixin, BaseOperator):
 
     def execute(self, context: Context) -> Any:
         from airflow_provider_modelarts.hooks.obs import OBSHook
-        from airflow_provider_modelarts.utils.manifest import ManifestError, manifest_from_obs
+        from airflow_provider_modelarts.utils.manifest import ManifestError, write_folder_manifest
 
         problem = manifest_file_problem(self.manifest_path)  # checked before anything is listed
         if problem:
             raise AirflowFailException(problem)
-        hook = OBSHook(self.modelarts_conn_id)
         try:
-            manifest = manifest_from_obs(self.source_folder, obs_hook=hook, labels=self.labels or None,
-                                         label_type=self.label_type, extensions=self.extensions, usage=self.usage,
-                                         source_scheme=self.source_scheme)
-        except (ManifestError, ValueError) as exc:
-            raise AirflowFailException(f"Cannot build a manifest from {self.source_folder}: {exc}") from None
-        if not manifest.samples and not self.allow_empty:
-            raise AirflowFailException(f"No file under {self.source_folder} matches {self.extensions}; nothing to "
-                                       "put in the manifest (set allow_empty=True to write an empty one).")
-        path = manifest.save(self.manifest_path, save_mode=self.save_mode, obs_hook=hook)
-        result = {"manifest_path": path, "sample_count": len(manifest.samples), "labels": manifest.label_names}
-        self.log.info("Wrote %d samples (%d labels) to %s", len(manifest.samples), len(result["labels"]), path)
+            result = write_folder_manifest(
+                self.source_folder, self.manifest_path, obs_hook=OBSHook(self.modelarts_conn_id),
+                save_mode=self.save_mode, allow_empty=self.allow_empty, labels=self.labels or None,
+                label_type=self.label_type, extensions=self.extensions, usage=self.usage,
+                source_scheme=self.source_scheme)
+        except ManifestError as exc:
+            raise AirflowFailException(str(exc)) from None
+        path, count = result["manifest_path"], result["sample_count"]
+        self.log.info("Wrote %d samples (%d labels) to %s", count, len(result["labels"]), path)
         if str(path).startswith("obs://"):
-            self.emit_obs_asset(context, str(path), {"manifest_path": path, "sample_count": len(manifest.samples)})
+            self.emit_obs_asset(context, str(path), {"manifest_path": path, "sample_count": count})
         return result

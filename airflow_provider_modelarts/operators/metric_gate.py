@@ -92,15 +92,10 @@ class ModelArtsMetricGateOperator(ModelArtsTaskMixin, BaseBranchOperator):
 
     def _job_output(self, context: Context) -> str:
         """The job's output folder, from the upstream training task's XCom or one GET (:func:`.training_outputs`)."""
-        from airflow_provider_modelarts.operators.training import training_outputs
-        from airflow_provider_modelarts.specs.training import pick_output
+        from airflow_provider_modelarts.operators.training import training_output
 
-        _, channels = training_outputs(self, context, str(self.training_job_id), self.hook.get_training_job)
-        url = pick_output(channels, self.training_output)
-        if url is None:
-            raise AirflowFailException(f"Training job {self.training_job_id} has no OBS output "
-                                       f"{self.training_output or ''} holding {self.metrics_file}.")
-        return url
+        return training_output(self, context, str(self.training_job_id), self.hook.get_training_job,
+                               self.training_output, f"holding {self.metrics_file}")[1]
 
     def read_metrics(self, context: Context) -> Any:
         """The metrics document from the configured source.

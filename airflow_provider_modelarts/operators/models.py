@@ -19,9 +19,9 @@ from airflow_provider_modelarts.links.models import ModelArtsModelLink
 from airflow_provider_modelarts.operators.base import (
     ModelArtsDeleteOperator,
     ModelArtsResourceOperator,
-    deterministic_name,
 )
 from airflow_provider_modelarts.specs.models import FROM_TRAINING_JOB, MODEL_ARGS, build_model_body
+from airflow_provider_modelarts.specs.naming import deterministic_name
 
 if TYPE_CHECKING:
     from airflow.sdk.definitions.context import Context
@@ -127,18 +127,14 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
         """The ``/bucket/dir/`` of the training job's output; the job must be Completed. Read from the upstream
         training task's XCom, or with one GET when the job id came from elsewhere (:func:`.training_outputs`)."""
         from airflow_provider_modelarts.client.obs_paths import to_slash_path
-        from airflow_provider_modelarts.operators.training import pick_output, training_outputs
+        from airflow_provider_modelarts.operators.training import training_output
 
         job_id = str(self.training_job_id)
-        phase, channels = training_outputs(self, context, job_id, self.hook.get_training_job)
+        phase, url = training_output(self, context, job_id, self.hook.get_training_job, self.training_output,
+                                     "to import a model from")
         if phase != "Completed":
             raise AirflowFailException(f"Training job {job_id} is {phase}, not Completed: its output "
                                        "holds no model to import.")
-        url = pick_output(channels, self.training_output)
-        if url is None:
-            names = [c.get("name") for c in channels]
-            raise AirflowFailException(f"Training job {job_id} has no OBS output "
-                                       f"{self.training_output or ''} to import a model from (outputs: {names}).")
         return to_slash_path(url, folder=True)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:

@@ -19,9 +19,8 @@ from airflow_provider_modelarts.operators.base import (
     ModelArtsBaseOperator,
     ModelArtsDeleteOperator,
     ModelArtsResourceOperator,
-    deterministic_name,
-    run_key,
 )
+from airflow_provider_modelarts.specs.naming import deterministic_name, run_key
 from airflow_provider_modelarts.specs.services import (
     DEFAULT_MAX_INSTANCES,
     build_service_body,

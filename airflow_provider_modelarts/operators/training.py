@@ -13,24 +13,25 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from airflow.sdk.exceptions import AirflowFailException
+
 from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.modelarts import ModelArtsTrainingJobLink
 from airflow_provider_modelarts.operators.base import (
     ModelArtsActionOperator,
     ModelArtsDeleteOperator,
     ModelArtsLogStreamingOperator,
-    deterministic_name,
-    run_key,
 )
 from airflow_provider_modelarts.specs import SpecError
+from airflow_provider_modelarts.specs.naming import deterministic_name, run_key
 from airflow_provider_modelarts.specs.training import (
     ESTIMATOR_ARGS,
     RUN_KEY_ANNOTATION,
     WHAT,
     build_training_job_body,
     node_count_problem,
+    pick_output,
 )
-from airflow_provider_modelarts.specs.training import pick_output as pick_output  # where models.py looks for it
 
 if TYPE_CHECKING:
     from airflow.sdk import BaseOperator
@@ -204,6 +205,26 @@ def training_outputs(task: BaseOperator, context: Context, training_job_id: str,
 
     fetched = summarize_training_v2(get_job(training_job_id))
     return fetched.get("phase"), fetched["output_channels"]
+
+
+def training_output(task: BaseOperator, context: Context, training_job_id: str,
+                    get_job: Callable[[str], Mapping[str, Any]], wanted: str | None, purpose: str) -> tuple[Any, str]:
+    """The phase and the OBS URL of output ``wanted`` (None: the first) of a v2 training job
+    (:func:`training_outputs`); ``AirflowFailException`` naming its outputs when it has no such output.
+
+    :param task: the operator asking.
+    :param context: its context.
+    :param training_job_id: the job.
+    :param get_job: ``(job id) -> job`` (one GET), the fallback.
+    :param wanted: the output's name (None: the first OBS output).
+    :param purpose: what the output is for, in the error (``"holding metrics.json"``).
+    """
+    phase, channels = training_outputs(task, context, training_job_id, get_job)
+    url = pick_output(channels, wanted)
+    if url is None:
+        raise AirflowFailException(f"Training job {training_job_id} has no OBS output {wanted or ''} {purpose} "
+                                   f"(outputs: {[c.get('name') for c in channels]}).")
+    return phase, url
 
 
 class ModelArtsTerminateTrainingJobOperator(ModelArtsActionOperator):

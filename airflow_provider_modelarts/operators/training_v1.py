@@ -28,9 +28,8 @@ from airflow_provider_modelarts.operators.base import (
     ModelArtsDeleteOperator,
     ModelArtsLogStreamingOperator,
     ModelArtsResourceOperator,
-    deterministic_name,
-    run_key,
 )
+from airflow_provider_modelarts.specs.naming import deterministic_name, run_key
 from airflow_provider_modelarts.specs.training_v1 import (
     NAME_MAX,
     V1_CONFIG_ARGS,

@@ -426,5 +426,29 @@ def manifest_from_obs(folder: str, *, obs_hook: OBSHook | None = None, **kwargs:
     return build_manifest(keys, base.url, **kwargs)
 
 
+def write_folder_manifest(folder: str, manifest_path: str, *, obs_hook: OBSHook | None = None, save_mode: str = "w",
+                          allow_empty: bool = False, **kwargs: Any) -> dict[str, Any]:
+    """Build the manifest of an OBS folder (:func:`manifest_from_obs`) and save it; ``ManifestError`` on a folder
+    that yields no sample (unless ``allow_empty``) or on what cannot be built, before anything is written.
+
+    :param folder: ``obs://bucket/prefix/``.
+    :param manifest_path: where to write it (``obs://`` or local).
+    :param obs_hook: the OBS hook (default ``OBSHook()``).
+    :param save_mode: ``w`` or ``a``.
+    :param allow_empty: an empty folder writes an empty manifest instead of failing.
+    :param kwargs: :func:`build_manifest`'s options (``labels``, ``extensions`` ...).
+    :returns: ``{"manifest_path", "sample_count", "labels"}``.
+    """
+    try:
+        manifest = manifest_from_obs(folder, obs_hook=obs_hook, **kwargs)
+    except ValueError as exc:  # ManifestError included
+        raise ManifestError(f"Cannot build a manifest from {folder}: {exc}") from None
+    if not manifest.samples and not allow_empty:
+        raise ManifestError(f"No file under {folder} matches {kwargs.get('extensions')}; nothing to put in the "
+                            "manifest (set allow_empty=True to write an empty one).")
+    path = manifest.save(manifest_path, save_mode=save_mode, obs_hook=obs_hook)
+    return {"manifest_path": path, "sample_count": len(manifest.samples), "labels": manifest.label_names}
+
+
 __all__ = ["Annotation", "LABEL_TYPES", "Manifest", "ManifestError", "Sample", "USAGES", "build_manifest",
-           "manifest_from_obs", "parse_manifest"]
+           "manifest_from_obs", "parse_manifest", "write_folder_manifest"]
