@@ -7,7 +7,10 @@ and what follows a poll is :meth:`Waiter.after_poll`, so the two loops differ on
 
 Rules:
 
-* poll every ``poll_interval`` seconds until the status is terminal or the ``deadline`` (epoch seconds) passes;
+* poll every ``poll_interval`` seconds until the status is terminal or the ``deadline`` (epoch seconds) passes,
+  at a fixed rate: each poll is due one interval after the previous one was due, so a slow answer or a busy
+  event loop (a triggerer holding many waits) does not push every later poll back; a poll that fell a whole
+  interval behind is sent at once, with no burst to catch up;
 * stream the log (when the resource has one), each line once, in order (a cursor): on every poll while it grows;
   a log that did not grow is read 1, 2, 4 ... up to ``log_every_max`` polls apart, and always on the last poll;
 * an unknown status is logged once and polled on;
@@ -122,6 +125,7 @@ class Waiter:
         self.last_resource: Mapping[str, Any] | None = None
         self._log_every = 1  # polls between two log reads now
         self._log_due = 0  # polls until the next log read (0: this one)
+        self._due: float | None = None  # epoch seconds the next poll is due (None: not scheduled yet)
         self._unknown_seen: set[Any] = set()
         self._last_seen: tuple[Any, Any] | None = None
 
@@ -220,8 +224,18 @@ class Waiter:
         return self.outcome(Verdict(self.kind, verdict.status, TIMEOUT, message), resource, TIMEOUT)
 
     def next_sleep(self, now: float, delay: float | None = None) -> float:
-        """Seconds to sleep before the next poll: ``delay`` (default the poll interval), never past the deadline."""
-        wanted = self.poll_interval if delay is None else delay
+        """Seconds to sleep before the next poll, never past the deadline: ``delay`` after a transient error, else
+        until one poll interval after the previous poll was due (the first: one interval from ``now``), and not
+        before ``now`` (a poll that fell behind is sent at once; the schedule goes on from it).
+
+        :param now: epoch seconds, when the poll ended.
+        :param delay: the retry delay of a transient error (None: the poll interval's schedule).
+        """
+        if delay is not None or self._due is None:
+            self._due = now + (self.poll_interval if delay is None else delay)
+        else:
+            self._due = max(now, self._due + self.poll_interval)
+        wanted = self._due - now
         if self.deadline is None:
             return wanted
         return max(0.0, min(wanted, self.deadline - now))
