@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from airflow_provider_modelarts.client.request import ApiRequest
-from airflow_provider_modelarts.client.waiter import Waiter, wait_sync
+from airflow_provider_modelarts.client.waiter import Waiter, phase_of, wait_sync
 
 
 class Clock:
@@ -65,3 +67,27 @@ def test_the_schedule_never_sleeps_past_the_deadline() -> None:
     clock, _, outcome = _wait(took=[0.3], running=50, deadline=1_003.5)
     assert outcome.state == "timeout"
     assert clock.now <= 1_003.5 + 0.3 and all(s >= 0 for s in clock.sleeps)
+
+
+def test_a_phase_puts_the_second_poll_later_once_then_the_rate_holds() -> None:
+    clock = Clock()
+    client = SlowClient(clock, [0.0], running=4)
+    waiter = Waiter("training_v2", {"training_job_id": "j"}, poll_interval=2.0, stream_logs=False, phase=0.25,
+                    emit=lambda _line: None)
+    wait_sync(client, waiter, sleep=clock.sleep, now=lambda: clock.now)  # type: ignore[arg-type]
+    assert clock.sleeps == [2.5, 2.0, 2.0, 2.0]
+
+
+def test_the_phase_of_a_resource_is_stable_and_spreads_many_waits() -> None:
+    phases = [phase_of("training_v2", {"training_job_id": f"job-{i}"}) for i in range(1000)]
+    assert phases[7] == phase_of("training_v2", {"training_job_id": "job-7"})  # the same on every triggerer
+    assert all(0.0 <= p < 1.0 for p in phases)
+    # spread over the interval: every tenth of it holds some of the 1,000 waits, none holds a fifth of them
+    tenths = [sum(1 for p in phases if k / 10 <= p < (k + 1) / 10) for k in range(10)]
+    assert min(tenths) > 50 and max(tenths) < 200, tenths
+    assert phase_of("training_v2", {"a": 1, "b": 2}) == phase_of("training_v2", {"b": 2, "a": 1})
+
+
+def test_a_phase_outside_the_interval_is_refused() -> None:
+    with pytest.raises(ValueError, match="phase"):
+        Waiter("training_v2", {"training_job_id": "j"}, poll_interval=1.0, phase=1.0)
