@@ -65,12 +65,17 @@ MINIMUMS: dict[str, dict[str, Any]] = {
         "training_v1.list_versions": 1,            # the version's by-marker lookup before the create (reattach)
         "training_v1.ai_engines": 1,               # the engine the create names is checked once (clear error)
         "training_v1.resource_specs": 1,           # the same for the flavor
-        "training_v1.get_version": ("polls", 0),   # the two versions' waits
+        # the two versions' waits, + 1: the chained create reads the previous version's configuration (api-ref
+        # "Creating a Version of a Training Job", Table 3: worker_server_num, app_url, boot_file_url, spec_id,
+        # engine_id, train_url are Mandatory, so the body carries the whole configuration, inherited from it)
+        "training_v1.get_version": ("polls", 1),
         "training_v1.log_files": 2,                # each version's log file name, once per version
         "training_v1.aom_log": ("log", "training_v1.get_version"),
         "training_v1.create_visualization": 1,
         "training_v1.list_visualization": 1,       # the by-name lookup before the create (reattach)
-        "training_v1.get_visualization": ("polls", 0),  # until Running, then after the stop until Terminated
+        # two waits on one job: until Running, then after the stop until Terminated; the polls of one path count
+        # one check before waiting, + 1 for the stop's own (design: each wait checks once before deferring)
+        "training_v1.get_visualization": ("polls", 1),
         "training_v1.stop_visualization": 1,
     }},
     "t2_success": {"poll_interval": 0.5, "kinds": {

@@ -48,7 +48,7 @@ def build(which: str, *, quick: bool, dag_id: str | None) -> Table | list[Table]
         from benchmarks import http_floor, triggerer_scale
 
         if quick:
-            return [triggerer_scale.run((20, 50), poll=2.0, warmup=3.0, window=6.0), http_floor.run(200)]
+            return [triggerer_scale.run((20, 50), poll=2.0, window=6.0), http_floor.run(200)]
         return [triggerer_scale.run(), http_floor.run()]
     if which == "d":
         from benchmarks import obs_throughput

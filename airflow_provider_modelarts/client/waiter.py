@@ -7,7 +7,12 @@ and what follows a poll is :meth:`Waiter.after_poll`, so the two loops differ on
 
 Rules:
 
-* poll every ``poll_interval`` seconds until the status is terminal or the ``deadline`` (epoch seconds) passes;
+* poll every ``poll_interval`` seconds until the status is terminal or the ``deadline`` (epoch seconds) passes,
+  at a fixed rate: each poll is due one interval after the previous one was due, so a slow answer or a busy
+  event loop (a triggerer holding many waits) does not push every later poll back; a poll that fell a whole
+  interval behind is sent at once, with no burst to catch up; a ``phase`` (the trigger's, from the resource's
+  ids) puts the second poll up to one more interval later, once, so that waits that started together (a mapped
+  task, a triggerer taking over another's waits) do not poll together forever;
 * stream the log (when the resource has one), each line once, in order (a cursor): on every poll while it grows;
   a log that did not grow is read 1, 2, 4 ... up to ``log_every_max`` polls apart, and always on the last poll;
 * an unknown status is logged once and polled on;
@@ -19,6 +24,7 @@ Rules:
 from __future__ import annotations
 
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
@@ -97,12 +103,17 @@ class Waiter:
     :param backoff_max: longest delay (seconds) after a transient polling error.
     :param log_every_max: a log that did not grow is read again after 1, 2, 4 ... polls, at most this many apart
         (1: on every poll); a log that grew is read on the next poll; the last poll always reads it.
+    :param phase: a fraction of the interval in [0, 1): the second poll comes that much later, once (the polls
+        of many waits spread over the interval; see :func:`phase_of`).
     """
 
     def __init__(self, kind: str, ids: Mapping[str, Any], *, poll_interval: float, deadline: float | None = None,
                  expect_stop: bool = False, stream_logs: bool = True, log_cursor: int = 0, error_budget: int = 10,
                  tail_lines: int = 30, emit: Callable[[str], None] = print, backoff_max: float = 60.0,
-                 overrides: Mapping[str, Any] | None = None, log_every_max: int = LOG_EVERY_MAX) -> None:
+                 overrides: Mapping[str, Any] | None = None, log_every_max: int = LOG_EVERY_MAX,
+                 phase: float = 0.0) -> None:
+        if not 0.0 <= phase < 1.0:
+            raise ValueError(f"phase must be in [0, 1), not {phase!r}")
         self.spec = spec_for(kind)
         self.kind = kind
         self.ids = self.spec.check_ids(ids)
@@ -122,6 +133,8 @@ class Waiter:
         self.last_resource: Mapping[str, Any] | None = None
         self._log_every = 1  # polls between two log reads now
         self._log_due = 0  # polls until the next log read (0: this one)
+        self._due: float | None = None  # epoch seconds the next poll is due (None: not scheduled yet)
+        self.phase = phase
         self._unknown_seen: set[Any] = set()
         self._last_seen: tuple[Any, Any] | None = None
 
@@ -220,8 +233,20 @@ class Waiter:
         return self.outcome(Verdict(self.kind, verdict.status, TIMEOUT, message), resource, TIMEOUT)
 
     def next_sleep(self, now: float, delay: float | None = None) -> float:
-        """Seconds to sleep before the next poll: ``delay`` (default the poll interval), never past the deadline."""
-        wanted = self.poll_interval if delay is None else delay
+        """Seconds to sleep before the next poll, never past the deadline: ``delay`` after a transient error, else
+        until one poll interval after the previous poll was due (the first: one interval and the ``phase`` from
+        ``now``), and not before ``now`` (a poll that fell behind is sent at once; the schedule goes on from it).
+
+        :param now: epoch seconds, when the poll ended.
+        :param delay: the retry delay of a transient error (None: the poll interval's schedule).
+        """
+        if delay is not None:
+            self._due = now + delay
+        elif self._due is None:
+            self._due = now + self.poll_interval * (1.0 + self.phase)
+        else:
+            self._due = max(now, self._due + self.poll_interval)
+        wanted = self._due - now
         if self.deadline is None:
             return wanted
         return max(0.0, min(wanted, self.deadline - now))
@@ -265,6 +290,17 @@ class PollRun:
             self.request = self._steps.send(answer) if error is None else self._steps.throw(error)
         except StopIteration as done:
             self.request, self.result = None, done.value
+
+
+def phase_of(kind: str, ids: Mapping[str, Any]) -> float:
+    """A stable fraction in [0, 1) for one resource (the same on every triggerer that runs its wait): the
+    :class:`Waiter` ``phase`` of a trigger, so that many waits spread their polls over the interval.
+
+    :param kind: the resource kind.
+    :param ids: the resource's ids.
+    """
+    key = kind + "".join(f"|{name}={ids[name]}" for name in sorted(ids))
+    return zlib.crc32(key.encode("utf-8")) / 2**32
 
 
 def poll_once(client: ModelArtsClient, waiter: Waiter) -> PollResult:

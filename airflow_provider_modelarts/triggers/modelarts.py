@@ -83,11 +83,12 @@ class ModelArtsResourceTrigger(BaseTrigger):
         return await ModelArtsHook(self.modelarts_conn_id).get_async_client()
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        from airflow_provider_modelarts.client.waiter import Waiter, apoll_once
+        from airflow_provider_modelarts.client.waiter import Waiter, apoll_once, phase_of
 
         waiter = Waiter(self.kind, self.ids, poll_interval=self.poll_interval, deadline=self.deadline,
                         expect_stop=self.expect_stop, stream_logs=self.stream_logs, log_cursor=self.log_cursor,
-                        error_budget=self.error_budget, emit=self.log.info, overrides=self.overrides)
+                        error_budget=self.error_budget, emit=self.log.info, overrides=self.overrides,
+                        phase=phase_of(self.kind, self.ids))
         try:
             if self.first_poll_at is not None:  # the task checked just before deferring: no second read at once
                 await asyncio.sleep(min(max(0.0, self.first_poll_at - time.time()), self.poll_interval))
