@@ -11,7 +11,8 @@ and never imports the provider.
 Run as a script (``python tests/airflow_forkserver.py``) by :mod:`tests.airflow_run`, which decides when a
 request may use it (same ``AIRFLOW*`` environment and ``PYTHONPATH`` as the server: those are read at import
 time). Protocol, one JSON object per line: the request ``{"argv", "env", "cwd", "stdout", "stderr"}`` on stdin
-is answered with ``{"pid"}`` once the child runs, then ``{"pid", "returncode"}`` when it ended.
+(``argv`` an ``airflow`` command line or ``python -c CODE ...``; output paths, ``/dev/null`` to drop) is answered
+with ``{"pid"}`` once the child runs, then ``{"pid", "returncode"}`` when it ended.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def prebuild_execution_api() -> None:
 
 
 def _child(request: dict[str, Any], proto_fds: tuple[int, ...]) -> None:
-    """Become the ``airflow`` process of ``request`` (never returns).
+    """Become the process of ``request`` (never returns): ``airflow ARGS`` or ``python -c CODE ARGS``.
 
     :param request: the decoded request line.
     :param proto_fds: the server's protocol descriptors, closed here.
@@ -55,11 +56,18 @@ def _child(request: dict[str, Any], proto_fds: tuple[int, ...]) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
-        sys.argv = list(request["argv"])
-        from airflow.__main__ import main
+        argv = list(request["argv"])
+        if argv[1:2] == ["-c"]:
+            sys.argv = ["-c", *argv[3:]]
+            sys.path[0] = ""  # as ``python -c`` has it
+            exec(compile(argv[2], "<string>", "exec"), {"__name__": "__main__"})  # noqa: S102 - our own scripts
+            code = 0
+        else:
+            sys.argv = argv
+            from airflow.__main__ import main
 
-        result = main()
-        code = result if isinstance(result, int) else 0
+            result = main()
+            code = result if isinstance(result, int) else 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except BaseException:
