@@ -17,6 +17,7 @@ with ``{"pid"}`` once the child runs, then ``{"pid", "returncode"}`` when it end
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -29,9 +30,13 @@ PRELOAD = ("airflow.__main__", "airflow.cli.commands.dag_command", "airflow.sdk.
 
 def prebuild_execution_api() -> None:
     """Build the process's in-process execution API app (``in_process_api_server()`` is cached per process, so
-    the children use this one) and generate its versioned routers now instead of on its first request."""
-    from airflow.sdk.execution_time.supervisor import in_process_api_server
+    the children use this one) and generate its versioned routers now instead of on its first request. Skipped
+    where that function builds a new one per call (Airflow 3.2): the children build their own there."""
+    from airflow.sdk.execution_time import supervisor
 
+    in_process_api_server = getattr(supervisor, "in_process_api_server", None)
+    if not hasattr(in_process_api_server, "cache_info"):
+        return
     app = in_process_api_server().app
     initialize = getattr(app, "_cadwyn_initialize", None)  # Cadwyn's lazy step; without it, left to the child
     if initialize is not None and not getattr(app, "_cadwyn_initialized", True):
@@ -93,7 +98,8 @@ def serve() -> None:
     import importlib
 
     for name in PRELOAD:
-        importlib.import_module(name)
+        with contextlib.suppress(ImportError):  # another Airflow's layout: the child imports what it needs
+            importlib.import_module(name)
     prebuild_execution_api()
     import threading
 
