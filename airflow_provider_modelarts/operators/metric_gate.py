@@ -95,7 +95,7 @@ class ModelArtsMetricGateOperator(ModelArtsTaskMixin, BaseBranchOperator):
         from airflow_provider_modelarts.operators.training import training_output
 
         return training_output(self, context, str(self.training_job_id), self.hook.get_training_job,
-                               self.training_output, f"holding {self.metrics_file}")[1]
+                               self.training_output, f"holding {self.metrics_file}")
 
     def read_metrics(self, context: Context) -> Any:
         """The metrics document from the configured source.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk.exceptions import AirflowException, AirflowFailException
+from airflow.sdk.exceptions import AirflowException
 
 from airflow_provider_modelarts.lineage import OpenLineageMixin
 from airflow_provider_modelarts.links.models import ModelArtsModelLink
@@ -129,12 +129,8 @@ class ModelArtsImportModelOperator(OpenLineageMixin, ModelArtsResourceOperator):
         from airflow_provider_modelarts.client.obs_paths import to_slash_path
         from airflow_provider_modelarts.operators.training import training_output
 
-        job_id = str(self.training_job_id)
-        phase, url = training_output(self, context, job_id, self.hook.get_training_job, self.training_output,
-                                     "to import a model from")
-        if phase != "Completed":
-            raise AirflowFailException(f"Training job {job_id} is {phase}, not Completed: its output "
-                                       "holds no model to import.")
+        url = training_output(self, context, str(self.training_job_id), self.hook.get_training_job,
+                              self.training_output, "to import a model from", not_completed="holds no model to import")
         return to_slash_path(url, folder=True)
 
     def create(self, context: Context, body: dict[str, Any]) -> dict[str, Any]:

@@ -208,9 +208,10 @@ def training_outputs(task: BaseOperator, context: Context, training_job_id: str,
 
 
 def training_output(task: BaseOperator, context: Context, training_job_id: str,
-                    get_job: Callable[[str], Mapping[str, Any]], wanted: str | None, purpose: str) -> tuple[Any, str]:
-    """The phase and the OBS URL of output ``wanted`` (None: the first) of a v2 training job
-    (:func:`training_outputs`); ``AirflowFailException`` naming its outputs when it has no such output.
+                    get_job: Callable[[str], Mapping[str, Any]], wanted: str | None, purpose: str, *,
+                    not_completed: str | None = None) -> str:
+    """The OBS URL of output ``wanted`` (None: the first) of a v2 training job (:func:`training_outputs`);
+    ``AirflowFailException`` naming its outputs when it has no such output.
 
     :param task: the operator asking.
     :param context: its context.
@@ -218,13 +219,18 @@ def training_output(task: BaseOperator, context: Context, training_job_id: str,
     :param get_job: ``(job id) -> job`` (one GET), the fallback.
     :param wanted: the output's name (None: the first OBS output).
     :param purpose: what the output is for, in the error (``"holding metrics.json"``).
+    :param not_completed: when given, the job must be Completed (checked first), else the task fails saying its
+        output ``not_completed`` (``"holds no model to import"``).
     """
     phase, channels = training_outputs(task, context, training_job_id, get_job)
+    if not_completed is not None and phase != "Completed":
+        raise AirflowFailException(f"Training job {training_job_id} is {phase}, not Completed: its output "
+                                   f"{not_completed}.")
     url = pick_output(channels, wanted)
     if url is None:
         raise AirflowFailException(f"Training job {training_job_id} has no OBS output {wanted or ''} {purpose} "
                                    f"(outputs: {[c.get('name') for c in channels]}).")
-    return phase, url
+    return url
 
 
 class ModelArtsTerminateTrainingJobOperator(ModelArtsActionOperator):

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
 from airflow.sdk import DAG
+from airflow.sdk.exceptions import AirflowFailException
 
 from airflow_provider_modelarts.operators.metric_gate import ModelArtsMetricGateOperator
 from airflow_provider_modelarts.operators.training import (
     ModelArtsCreateTrainingJobOperator,
     pick_output,
+    training_output,
     training_outputs,
 )
 
@@ -65,3 +68,17 @@ def test_a_job_id_from_elsewhere_costs_one_get() -> None:
     phase, channels = training_outputs(_gate(), {"ti": FakeTI({"train": SUMMARY})}, "job-2", get_job)  # type: ignore[arg-type]
     assert (phase, gets) == ("Completed", ["job-2"])
     assert pick_output(channels, "train_url") == "/bucket/other/"
+
+
+def test_training_output_checks_the_phase_first_then_names_the_outputs_it_has() -> None:
+    gate, ti = _gate(), FakeTI({"train": SUMMARY})
+    assert training_output(gate, {"ti": ti}, "job-1", dict, None, "holding m.json") == "/bucket/out/"  # type: ignore[arg-type]
+    with pytest.raises(AirflowFailException, match=r"has no OBS output other holding m\.json \(outputs: \['train_url'\]\)"):
+        training_output(gate, {"ti": ti}, "job-1", dict, "other", "holding m.json")  # type: ignore[arg-type]
+    failed = FakeTI({"train": {**SUMMARY, "phase": "Failed", "output_channels": []}})
+    with pytest.raises(AirflowFailException, match="is Failed, not Completed: its output holds no model"):
+        training_output(gate, {"ti": failed}, "job-1", dict, None, "to import a model from",  # type: ignore[arg-type]
+                        not_completed="holds no model to import")
+    # without the phase requirement, a failed job's missing output is what fails
+    with pytest.raises(AirflowFailException, match="has no OBS output"):
+        training_output(gate, {"ti": failed}, "job-1", dict, None, "holding m.json")  # type: ignore[arg-type]
