@@ -59,8 +59,13 @@ def test_retraining_completes_on_both_workers_and_both_triggerers(cs: CeleryStac
     assert set(hosts) == set(WORKERS), hosts
     deferred = {task for task, trail in run.seen.items() if "deferred" in trail}
     assert "train" in deferred and len(deferred) >= 3, run.seen
+    # every deferred wait ran on one of the two live triggerers. Which one takes a new trigger is Airflow's choice
+    # (the triggerer whose loop queries first; the one running a trigger wakes on its log lines, so it often takes
+    # all of a sequential DAG's waits): that both triggerers run waits is shown by the mapped run below, whose
+    # waits all move from one triggerer to the other and back (``FailoverRun.holders``)
     by_triggerer = _trigger_hosts(cs, RETRAINING, run.run_id)
-    assert set(by_triggerer) == {jobs[t] for t in TRIGGERERS}, (by_triggerer, jobs)
+    assert by_triggerer and set(by_triggerer) <= {jobs[t] for t in TRIGGERERS}, (by_triggerer, jobs)
+    assert sum(by_triggerer.values()) >= len(deferred), (by_triggerer, deferred)
 
 
 # ---- helpers on the emulator and the REST API -----------------------------------------------------------------
@@ -128,6 +133,7 @@ class FailoverRun:
     jobs: dict[str, int]
     phases: dict[str, dict[int, int]] = field(default_factory=dict)  # phase -> {map_index: triggerer job id}
     job_ids: dict[int, str] = field(default_factory=dict)
+    holders: dict[str, str] = field(default_factory=dict)  # phase -> the triggerer that held every wait then
     seq_before: int = 0
     state: str = ""
 
@@ -169,6 +175,7 @@ def failover(cs: CeleryStack) -> FailoverRun:
         survivor = next(n for n in TRIGGERERS if n != victim)
         _move_all(cs, rec, victim, survivor, sig)
         rec.phases[phase] = _snapshot(cs, rec.run_id)
+        rec.holders[phase] = survivor
         victim = survivor
     cs.emulator.advance(SLOW_RUNNING_S + 10)  # the jobs end: every wait completes where it is held
     run = RunRecord(rec.run_id, {})
@@ -226,6 +233,10 @@ def test_a_killed_triggerers_waits_complete_on_the_other(cs: CeleryStack, failov
     assert {ti["try_number"] for ti in tis} == {1}  # no retry hid a lost wait
     moved = failover.moved("deferred", "after_sigkill")
     assert moved, failover.phases  # the killed triggerer really held waits
+    # each triggerer in turn held every one of the waits (the fixture waited until it did)
+    assert set(failover.holders.values()) == set(TRIGGERERS), failover.holders
+    for phase in failover.holders:
+        assert len(set(failover.phases[phase].values())) == 1, (phase, failover.phases[phase])
     phases = [_job(cs, job_id)["status"]["phase"] for job_id in failover.job_ids.values()]
     assert Counter(phases) == {"Completed": MAPPED}
     assert len({*failover.job_ids.values()}) == MAPPED
