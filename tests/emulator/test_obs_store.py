@@ -91,6 +91,31 @@ def test_esdk_obs_multipart_with_100kib_parts(obs_client: ObsClient, store: ObsS
     assert hashlib.md5(store.get(bucket, "big/big.bin")).hexdigest() == hashlib.md5(data).hexdigest()
 
 
+def test_multipart_checksum_only_when_declared(obs_client: ObsClient, store: ObsStore, bucket: str,
+                                               tmp_path: Path) -> None:
+    """An upload that declared no checksum (esdk-obs never does) gets none; a declared one is kept.
+
+    Before the fix moto built a whole-object CRC64NVME checksum for the esdk upload at completion (two more
+    copies of the object in the server) and ``GetObjectAttributes`` answered a ``Checksum`` holding only
+    ``ChecksumType: FULL_OBJECT``.
+    """
+    from boto3.s3.transfer import TransferConfig
+
+    source = tmp_path / "parts.bin"
+    source.write_bytes(os.urandom(300 * 1024))
+    resp = obs_client.uploadFile(bucket, "sums/esdk.bin", str(source), partSize=100 * 1024, taskNum=1)
+    assert resp.status < 300, resp.errorMessage
+    attributes = store.client.get_object_attributes(Bucket=bucket, Key="sums/esdk.bin",
+                                                    ObjectAttributes=["Checksum", "ObjectSize"])
+    assert attributes["ObjectSize"] == 300 * 1024
+    assert "Checksum" not in attributes
+    store.client.upload_file(str(source), bucket, "sums/boto.bin",  # botocore declares CRC32 on its own
+                             Config=TransferConfig(multipart_threshold=100 * 1024, multipart_chunksize=100 * 1024))
+    declared = store.client.head_object(Bucket=bucket, Key="sums/boto.bin", ChecksumMode="ENABLED")
+    assert declared["ChecksumCRC32"]
+    assert hashlib.md5(store.get(bucket, "sums/esdk.bin")).digest() == hashlib.md5(source.read_bytes()).digest()
+
+
 def test_v2_signature_with_slashes_reaches_s3(store: ObsStore, bucket: str) -> None:
     """A v2 ``AWS ak:sig`` header whose base64 signature holds four ``/`` must not be taken for a SigV4 scope.
 
