@@ -103,19 +103,27 @@ def _declared_checksums_only() -> None:
 
 
 def _s3_only_server(base: type) -> type:
-    """A ``ThreadedMotoServer`` that routes every request to S3.
+    """A ``ThreadedMotoServer`` that sends every request to the one S3 app.
 
     moto guesses the service of a request from its ``Authorization`` header, parsing it as a SigV4 credential
     scope. An OBS/S3 v2 signature (``AWS ak:base64sig``) whose base64 text happens to hold four ``/`` splits
     into five parts and is taken for a scope of some other service: about one request in a few hundred then
-    failed with a 500. This endpoint is OBS and nothing else, so the guess is skipped (moto 5.2.5 internals).
+    failed with a 500. The guess also cost every request a listing of moto's package folder with a ``stat`` of
+    each of its ~170 entries and a match against every service's URL patterns, under the dispatcher's lock
+    (about half of the server's CPU for a 4 KiB PUT). This endpoint is OBS and nothing else (no ``/moto-api``
+    either: such a path is a bucket, as on OBS), so the app is built once and the guess skipped (moto 5.2.5
+    internals).
     """
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     from werkzeug.serving import make_server
 
     class S3Dispatcher(DomainDispatcherApplication):
-        def infer_service_region_host(self, environ: dict[str, Any], path: str) -> str:
-            return "s3.us-east-1.amazonaws.com"
+        def __init__(self, create_app: Any) -> None:
+            super().__init__(create_app)
+            self.s3_app = create_app("s3")
+
+        def get_application(self, environ: dict[str, Any]) -> Any:
+            return self.s3_app
 
     class S3OnlyServer(base):  # type: ignore[misc, valid-type]
         def _server_entry(self) -> None:

@@ -129,3 +129,19 @@ def test_v2_signature_with_slashes_reaches_s3(store: ObsStore, bucket: str) -> N
                         headers={"Authorization": "AWS EMULATORAK:ab/cd/ef/gh/ij+kl=",
                                  "Date": "Fri, 27 Nov 2026 17:00:00 GMT"})
     assert resp.status_code == 200 and resp.content == b"ok"
+
+
+def test_every_path_is_obs(store: ObsStore) -> None:
+    """The endpoint is OBS only: moto's own API paths are object paths (a bucket ``moto-api``), as on OBS.
+
+    Before the dispatcher sent every request to the one S3 app, ``/moto-api/data.json`` was routed to moto's own
+    API and answered a 500 (and every request paid for moto's guess of the service).
+    """
+    import requests
+
+    resp = requests.get(f"{store.endpoint}/moto-api/data.json", timeout=10)
+    assert resp.status_code == 404 and b"<Code>NoSuchBucket</Code>" in resp.content
+    store.ensure_bucket("moto-api")
+    store.put("moto-api", "data.json", b"{}")
+    assert store.get("moto-api", "data.json") == b"{}"  # signed, through the same endpoint
+    assert requests.get(f"{store.endpoint}/moto-api/data.json", timeout=10).status_code == 403  # anonymous
