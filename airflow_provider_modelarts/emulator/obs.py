@@ -7,6 +7,12 @@ moto accepts any credentials. Multipart parts down to 100 KiB work, as on real O
 moto keeps its buckets in process-wide memory: two stores in one process see the same buckets. OBS has one bucket
 namespace per account whatever the signature (``obs``, ``v2``, ``v4``) and the region a client signs for, so the
 server files every request under one moto account and partition (:func:`_one_namespace_s3_app`).
+
+OBS computes no checksum a client did not ask for. moto (as S3 does since 2025) gives a multipart upload created
+without ``x-amz-checksum-algorithm`` (every esdk-obs upload) a whole-object CRC64NVME checksum at
+``CompleteMultipartUpload``: two more copies of the whole object in the server, which made a 256 MiB esdk upload
+cost the server ~1.8x what boto3's (CRC32 declared, per-part checksums) did, and a value no OBS client can read.
+The server computes a multipart checksum only when the upload declared one (:func:`_declared_checksums_only`).
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ def _one_namespace_s3_app(service: str) -> Any:
         def backend(self) -> S3Backend:
             return s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
 
+    _declared_checksums_only()
     app = create_backend_app(service)  # type: ignore[arg-type]
     views: dict[str, Any] = app.view_functions
     for name, view in views.items():
@@ -58,20 +65,65 @@ def _one_namespace_s3_app(service: str) -> Any:
     return app
 
 
+def _declared_checksums_only() -> None:
+    """Make moto build a multipart upload's checksum only when ``CreateMultipartUpload`` declared one.
+
+    moto 5.2.5 internals: ``FakeMultipart.complete`` builds the checksum with the module's
+    ``MultipartChecksumBuilder``; it is replaced (once, process-wide: the emulator is moto's only user in its
+    process) by a subclass that keeps a declared algorithm or type as it is and, when neither was declared, copies
+    nothing and returns no checksum (``complete_multipart_upload`` then stores none). Part and ETag checks are
+    moto's, unchanged.
+    """
+    from moto.s3 import models
+
+    base = models.MultipartChecksumBuilder
+    if getattr(base, "declared_only", False):
+        return
+    if "MultipartChecksumBuilder" not in models.FakeMultipart.complete.__code__.co_names or \
+            not all(callable(getattr(base, name, None)) for name in ("addPart", "build")):
+        raise RuntimeError("moto's multipart checksum builder changed: see obs.py (_declared_checksums_only)")
+
+    class DeclaredOnly(base):  # type: ignore[misc, valid-type]
+        declared_only = True
+
+        def __init__(self, checksum_algorithm: str | None, checksum_type: str | None) -> None:
+            super().__init__(checksum_algorithm, checksum_type)
+            self.declared = bool(checksum_algorithm or checksum_type)
+
+        def addPart(self, part: bytes) -> None:  # noqa: N802 - moto's name
+            if self.declared:
+                super().addPart(part)
+            else:
+                self.part_count += 1
+
+        def build(self) -> tuple[str, str, int] | None:
+            return super().build() if self.declared else None
+
+    setattr(models, "MultipartChecksumBuilder", DeclaredOnly)  # noqa: B010 - a module global, on purpose
+
+
 def _s3_only_server(base: type) -> type:
-    """A ``ThreadedMotoServer`` that routes every request to S3.
+    """A ``ThreadedMotoServer`` that sends every request to the one S3 app.
 
     moto guesses the service of a request from its ``Authorization`` header, parsing it as a SigV4 credential
     scope. An OBS/S3 v2 signature (``AWS ak:base64sig``) whose base64 text happens to hold four ``/`` splits
     into five parts and is taken for a scope of some other service: about one request in a few hundred then
-    failed with a 500. This endpoint is OBS and nothing else, so the guess is skipped (moto 5.2.5 internals).
+    failed with a 500. The guess also cost every request a listing of moto's package folder with a ``stat`` of
+    each of its ~170 entries and a match against every service's URL patterns, under the dispatcher's lock
+    (about half of the server's CPU for a 4 KiB PUT). This endpoint is OBS and nothing else (no ``/moto-api``
+    either: such a path is a bucket, as on OBS), so the app is built once and the guess skipped (moto 5.2.5
+    internals).
     """
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     from werkzeug.serving import make_server
 
     class S3Dispatcher(DomainDispatcherApplication):
-        def infer_service_region_host(self, environ: dict[str, Any], path: str) -> str:
-            return "s3.us-east-1.amazonaws.com"
+        def __init__(self, create_app: Any) -> None:
+            super().__init__(create_app)
+            self.s3_app = create_app("s3")
+
+        def get_application(self, environ: dict[str, Any]) -> Any:
+            return self.s3_app
 
     class S3OnlyServer(base):  # type: ignore[misc, valid-type]
         def _server_entry(self) -> None:

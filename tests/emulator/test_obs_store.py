@@ -91,6 +91,31 @@ def test_esdk_obs_multipart_with_100kib_parts(obs_client: ObsClient, store: ObsS
     assert hashlib.md5(store.get(bucket, "big/big.bin")).hexdigest() == hashlib.md5(data).hexdigest()
 
 
+def test_multipart_checksum_only_when_declared(obs_client: ObsClient, store: ObsStore, bucket: str,
+                                               tmp_path: Path) -> None:
+    """An upload that declared no checksum (esdk-obs never does) gets none; a declared one is kept.
+
+    Before the fix moto built a whole-object CRC64NVME checksum for the esdk upload at completion (two more
+    copies of the object in the server) and ``GetObjectAttributes`` answered a ``Checksum`` holding only
+    ``ChecksumType: FULL_OBJECT``.
+    """
+    from boto3.s3.transfer import TransferConfig
+
+    source = tmp_path / "parts.bin"
+    source.write_bytes(os.urandom(300 * 1024))
+    resp = obs_client.uploadFile(bucket, "sums/esdk.bin", str(source), partSize=100 * 1024, taskNum=1)
+    assert resp.status < 300, resp.errorMessage
+    attributes = store.client.get_object_attributes(Bucket=bucket, Key="sums/esdk.bin",
+                                                    ObjectAttributes=["Checksum", "ObjectSize"])
+    assert attributes["ObjectSize"] == 300 * 1024
+    assert "Checksum" not in attributes
+    store.client.upload_file(str(source), bucket, "sums/boto.bin",  # botocore declares CRC32 on its own
+                             Config=TransferConfig(multipart_threshold=100 * 1024, multipart_chunksize=100 * 1024))
+    declared = store.client.head_object(Bucket=bucket, Key="sums/boto.bin", ChecksumMode="ENABLED")
+    assert declared["ChecksumCRC32"]
+    assert hashlib.md5(store.get(bucket, "sums/esdk.bin")).digest() == hashlib.md5(source.read_bytes()).digest()
+
+
 def test_v2_signature_with_slashes_reaches_s3(store: ObsStore, bucket: str) -> None:
     """A v2 ``AWS ak:sig`` header whose base64 signature holds four ``/`` must not be taken for a SigV4 scope.
 
@@ -104,3 +129,19 @@ def test_v2_signature_with_slashes_reaches_s3(store: ObsStore, bucket: str) -> N
                         headers={"Authorization": "AWS EMULATORAK:ab/cd/ef/gh/ij+kl=",
                                  "Date": "Fri, 27 Nov 2026 17:00:00 GMT"})
     assert resp.status_code == 200 and resp.content == b"ok"
+
+
+def test_every_path_is_obs(store: ObsStore) -> None:
+    """The endpoint is OBS only: moto's own API paths are object paths (a bucket ``moto-api``), as on OBS.
+
+    Before the dispatcher sent every request to the one S3 app, ``/moto-api/data.json`` was routed to moto's own
+    API and answered a 500 (and every request paid for moto's guess of the service).
+    """
+    import requests
+
+    resp = requests.get(f"{store.endpoint}/moto-api/data.json", timeout=10)
+    assert resp.status_code == 404 and b"<Code>NoSuchBucket</Code>" in resp.content
+    store.ensure_bucket("moto-api")
+    store.put("moto-api", "data.json", b"{}")
+    assert store.get("moto-api", "data.json") == b"{}"  # signed, through the same endpoint
+    assert requests.get(f"{store.endpoint}/moto-api/data.json", timeout=10).status_code == 403  # anonymous
